@@ -1,0 +1,34 @@
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, render
+
+from cases.models import CaseStudy
+from clusters.models import Cluster
+from themes.models import ThematicArea
+
+# A case study links to its cluster only while that cluster is public.
+published_cluster = Prefetch("cluster", queryset=Cluster.objects.published())
+
+
+def case_list(request):
+    case_studies = CaseStudy.objects.published().prefetch_related(published_cluster)
+    return render(
+        request,
+        "cases/case_list.html",
+        {"case_studies": case_studies, "navigation": "cases"},
+    )
+
+
+def case_detail(request, slug):
+    case_study = get_object_or_404(
+        CaseStudy.objects.published().prefetch_related(
+            published_cluster,
+            "links",
+            Prefetch("thematic_areas", queryset=ThematicArea.objects.public()),
+        ),
+        slug=slug,
+    )
+    return render(
+        request,
+        "cases/case_detail.html",
+        {"case_study": case_study, "navigation": "cases"},
+    )

@@ -1,0 +1,23 @@
+from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path
+
+from csei import views
+from csei.sitemaps import sitemaps
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("about/", views.about, name="about"),
+    path("privacy/", views.privacy, name="privacy"),
+    path("healthz", views.healthz, name="healthz"),
+    path("robots.txt", views.robots_txt, name="robots"),
+    path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
+    path("clusters/", include("clusters.urls")),
+    path("themes/", include("themes.urls")),
+    path("cases/", include("cases.urls")),
+    path("admin/", admin.site.urls),
+]
+
+admin.site.site_header = "CSEI Directory: staff"
+admin.site.site_title = "CSEI Directory staff"
+admin.site.index_title = "Curate the directory"

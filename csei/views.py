@@ -1,0 +1,84 @@
+from django.conf import settings
+from django.core.cache import cache
+from django.db import DatabaseError, connection
+from django.db.models import Count
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+from django_countries.fields import Country
+
+from clusters.models import Cluster, Organisation
+from themes.models import ThematicArea
+
+
+def home(request):
+    published = Cluster.objects.published()
+    clusters_by_country = (
+        published.exclude(country="")
+        .values("country")
+        .annotate(count=Count("pk"))
+        .order_by("-count", "country")
+    )
+    by_country = [(Country(row["country"]), row["count"]) for row in clusters_by_country]
+    figures = {
+        "clusters": published.count(),
+        "countries": len(by_country),
+        "eccp": published.filter(eccp_registered=True).count(),
+        "member_organisations": Organisation.objects.filter(memberships__cluster__in=published)
+        .distinct()
+        .count(),
+    }
+    return render(
+        request,
+        "csei/home.html",
+        {
+            "figures": figures,
+            "by_country": by_country,
+            "largest_country_count": by_country[0][1] if by_country else 0,
+            "latest_clusters": published.order_by("-published_at", "name").for_list()[:6],
+            "thematic_areas": ThematicArea.objects.public(),
+            "navigation": "home",
+        },
+    )
+
+
+def about(request):
+    return render(request, "csei/about.html", {"navigation": "about"})
+
+
+def privacy(request):
+    return render(request, "csei/privacy.html", {"navigation": "privacy"})
+
+
+@require_GET
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
+
+
+@never_cache
+def healthz(request):
+    """200 while the database (and the shared cache, when one is set) answers; 503 if not."""
+    problems = []
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        problems.append("database")
+    if settings.CACHE_URL:
+        try:
+            cache.set("healthz", "ok", 5)
+            if cache.get("healthz") != "ok":
+                problems.append("cache")
+        except Exception:  # noqa: BLE001 - any failure of the cache client means it is down
+            problems.append("cache")
+    if problems:
+        return HttpResponse(
+            "unavailable: " + ", ".join(problems) + "\n", status=503, content_type="text/plain"
+        )
+    return HttpResponse("ok\n", content_type="text/plain")
