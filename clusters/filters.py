@@ -95,14 +95,19 @@ class ClusterFilter(django_filters.FilterSet):
         return search_clusters(queryset, value)
 
     # Many-to-many filters use EXISTS rather than joins, so a cluster never appears twice
-    # and no DISTINCT is needed under the search annotations.
+    # and no DISTINCT is needed under the search annotations. An empty selection arrives
+    # as an empty queryset, which django-filter does not treat as "no filter".
     def filter_fields_of_activity(self, queryset, name, value):
+        if not value:
+            return queryset
         through = Cluster.fields_of_activity.through.objects
         return queryset.filter(
             Exists(through.filter(cluster=OuterRef("pk"), fieldofactivity__in=value))
         )
 
     def filter_thematic_areas(self, queryset, name, value):
+        if not value:
+            return queryset
         through = Cluster.thematic_areas.through.objects
         return queryset.filter(
             Exists(through.filter(cluster=OuterRef("pk"), thematicarea__in=value))
@@ -210,7 +215,8 @@ def facets(filterset):
 
 
 def _country_choices(counted, selected):
-    codes = set(counted) | {code for code in selected if code in countries}
+    # Clusters whose country is not yet confirmed have none to filter by.
+    codes = {code for code in counted if code} | {code for code in selected if code in countries}
     return sorted(((code, countries.name(code)) for code in codes), key=lambda choice: choice[1])
 
 

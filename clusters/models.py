@@ -371,3 +371,28 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.organisation} in {self.cluster}"
+
+
+class CorrectionSuggestion(models.Model):
+    class Status(models.TextChoices):
+        NEW = "new", _("New")
+        DONE = "done", _("Handled")
+
+    cluster = models.ForeignKey(
+        Cluster, on_delete=models.CASCADE, related_name="correction_suggestions"
+    )
+    message = models.TextField(_("what should change"))
+    name = models.CharField(_("name"), max_length=150)
+    email = models.EmailField(_("email"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.NEW, db_index=True
+    )
+    created_at = models.DateTimeField(_("sent"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("correction suggestion")
+        verbose_name_plural = _("correction suggestions")
+
+    def __str__(self):
+        return f"Correction to {self.cluster}"

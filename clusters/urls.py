@@ -1,10 +1,20 @@
 from django.urls import path
 
-from clusters import views
+from clusters import exports, views
 
 app_name = "clusters"
 
 urlpatterns = [
     path("", views.cluster_list, name="list"),
+    path("map/", views.cluster_map, name="map"),
+    path("register/", views.register, name="register"),
+    path("register/thanks/", views.register_done, name="register_done"),
+    path("export.csv", exports.clusters_csv, name="export_csv"),
     path("<slug:slug>/", views.cluster_detail, name="detail"),
+    path("<slug:slug>/suggest/", views.suggest_correction, name="suggest"),
+]
+
+api_urlpatterns = [
+    path("clusters.json", exports.clusters_json, name="clusters_json"),
+    path("clusters.geojson", exports.clusters_geojson, name="clusters_geojson"),
 ]

@@ -1,8 +1,13 @@
+from urllib.parse import quote
+
 from django.conf import settings
+from django.contrib import messages
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 
 from clusters.filters import ClusterFilter, active_filters, facets
+from clusters.forms import ClusterRegistrationForm, CorrectionSuggestionForm
 from clusters.models import Cluster
 
 
@@ -49,4 +54,66 @@ def cluster_detail(request, slug):
             "case_studies": cluster.case_studies.published(),
             "navigation": "clusters",
         },
+    )
+
+
+def cluster_map(request):
+    filterset = ClusterFilter(request.GET, queryset=Cluster.objects.published())
+    panel = facets(filterset)
+    clusters_by_country = {}
+    for cluster in filterset.qs.order_by("country", "name").only(
+        "name", "slug", "country", "city", "region"
+    ):
+        clusters_by_country.setdefault(cluster.country, []).append(cluster)
+    return render(
+        request,
+        "clusters/cluster_map.html",
+        {
+            "filterset": filterset,
+            "facets": panel,
+            "active_filters": active_filters(filterset, panel),
+            "clusters_by_country": sorted(
+                clusters_by_country.items(), key=lambda item: item[0].name or "~"
+            ),
+            "result_count": sum(len(clusters) for clusters in clusters_by_country.values()),
+            "map_tile_url": settings.MAP_TILE_URL,
+            "map_tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+            "navigation": "map",
+        },
+    )
+
+
+def register(request):
+    if request.method == "POST":
+        form = ClusterRegistrationForm(request.POST)
+        if form.is_valid():
+            cluster = form.save()
+            return redirect(f"{reverse('clusters:register_done')}?name={quote(cluster.name)}")
+    else:
+        form = ClusterRegistrationForm()
+    return render(request, "clusters/register.html", {"form": form, "navigation": "register"})
+
+
+def register_done(request):
+    return render(
+        request,
+        "clusters/register_done.html",
+        {"name": request.GET.get("name", "")[:200], "navigation": "register"},
+    )
+
+
+def suggest_correction(request, slug):
+    cluster = get_object_or_404(Cluster.objects.published(), slug=slug)
+    if request.method == "POST":
+        form = CorrectionSuggestionForm(request.POST)
+        if form.is_valid():
+            form.save(cluster)
+            messages.success(request, "Thank you. Staff will check your correction.")
+            return redirect(cluster)
+    else:
+        form = CorrectionSuggestionForm()
+    return render(
+        request,
+        "clusters/suggest.html",
+        {"form": form, "cluster": cluster, "navigation": "clusters"},
     )

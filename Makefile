@@ -1,0 +1,64 @@
+# The commands a person types. Each one sets up .venv first if it needs to.
+PYTHON_SYSTEM ?= python3
+VENV := .venv
+PYTHON := $(VENV)/bin/python
+MANAGE := $(PYTHON) manage.py
+INSTALLED := $(VENV)/.installed
+INSTALLED_DEV := $(VENV)/.installed-dev
+
+.PHONY: run test lint format migrations-check check-deploy bench demo ci clean
+
+$(PYTHON):
+	$(PYTHON_SYSTEM) -m venv $(VENV)
+	$(PYTHON) -m pip install --quiet --upgrade pip
+
+$(INSTALLED): pyproject.toml | $(PYTHON)
+	$(PYTHON) -m pip install --quiet .
+	touch $@
+
+$(INSTALLED_DEV): pyproject.toml | $(PYTHON)
+	$(PYTHON) -m pip install --quiet ".[dev]"
+	touch $@ $(INSTALLED)
+
+## run: set up, migrate, load the seed and serve the site at http://127.0.0.1:8000
+run: $(INSTALLED)
+	mkdir -p var
+	DEBUG=true $(MANAGE) migrate --no-input
+	DEBUG=true $(MANAGE) load_seed
+	DEBUG=true $(MANAGE) runserver 127.0.0.1:8000
+
+## test: the whole suite, browser journeys included (needs /usr/bin/chromium for those)
+test: $(INSTALLED_DEV)
+	SECRET_KEY=collectstatic-only $(MANAGE) collectstatic --no-input --clear --verbosity 0
+	$(PYTHON) -m pytest $(PYTEST_ARGS)
+
+lint: $(INSTALLED_DEV)
+	$(PYTHON) -m ruff check .
+	$(PYTHON) -m ruff format --check .
+
+format: $(INSTALLED_DEV)
+	$(PYTHON) -m ruff format .
+	$(PYTHON) -m ruff check --fix .
+
+migrations-check: $(INSTALLED_DEV)
+	DEBUG=true $(MANAGE) makemigrations --check --dry-run
+
+## check-deploy: Django's deployment checklist with production-like variables
+check-deploy: $(INSTALLED)
+	SECRET_KEY=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))') \
+	ALLOWED_HOSTS=csei.example.org DEBUG=false \
+	$(MANAGE) check --deploy --fail-level WARNING
+
+## demo: 10,000 generated clusters on top of the seed, to try the site at scale
+demo: $(INSTALLED)
+	DEBUG=true $(MANAGE) migrate --no-input
+	DEBUG=true $(MANAGE) generate_demo_data --clusters 10000
+
+## bench: how much slower the main pages are than a trivial view, served the same way
+bench: $(INSTALLED_DEV)
+	$(PYTHON) tests/benchmark.py
+
+ci: lint migrations-check check-deploy test
+
+clean:
+	rm -rf $(VENV) var/static .pytest_cache .ruff_cache

@@ -1,0 +1,91 @@
+"""The open data: the filtered clusters as CSV, JSON and GeoJSON."""
+
+import csv
+
+from django.http import HttpResponse, JsonResponse
+
+from clusters.filters import ClusterFilter
+from clusters.models import Cluster
+
+# Rows are read in chunks; each chunk costs one query per prefetched relation.
+CHUNK_SIZE = 2000
+
+
+def filtered_clusters(request):
+    filterset = ClusterFilter(request.GET, queryset=Cluster.objects.published())
+    return filterset.qs.prefetch_related("fields_of_activity", "thematic_areas").iterator(
+        chunk_size=CHUNK_SIZE
+    )
+
+
+EXPORT_FIELDS = [
+    "name", "url", "country", "country_name", "region", "city", "latitude", "longitude",
+    "location_precision", "model", "legal_structure", "legal_entity_name", "initiated_by",
+    "year_founded", "member_count", "eccp_registered", "eccp_profile_url", "activity_status",
+    "fields_of_activity", "thematic_areas", "website", "updated_at", "last_verified_at",
+]  # fmt: skip
+
+
+def cluster_record(cluster, request):
+    return {
+        "name": cluster.name,
+        "url": request.build_absolute_uri(cluster.get_absolute_url()),
+        "country": cluster.country.code,
+        "country_name": cluster.country.name,
+        "region": cluster.region,
+        "city": cluster.city,
+        "latitude": float(cluster.latitude) if cluster.latitude is not None else None,
+        "longitude": float(cluster.longitude) if cluster.longitude is not None else None,
+        "location_precision": cluster.location_precision,
+        "model": cluster.model,
+        "legal_structure": cluster.legal_structure,
+        "legal_entity_name": cluster.legal_entity_name,
+        "initiated_by": cluster.initiated_by,
+        "year_founded": cluster.year_founded,
+        "member_count": cluster.member_count,
+        "eccp_registered": cluster.eccp_registered,
+        "eccp_profile_url": cluster.eccp_profile_url,
+        "activity_status": cluster.activity_status,
+        "fields_of_activity": [field.slug for field in cluster.fields_of_activity.all()],
+        "thematic_areas": [theme.slug for theme in cluster.thematic_areas.all() if theme.is_public],
+        "website": cluster.website,
+        "updated_at": cluster.updated_at.isoformat(),
+        "last_verified_at": cluster.last_verified_at.isoformat()
+        if cluster.last_verified_at
+        else None,
+    }
+
+
+def clusters_csv(request):
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="csei-clusters.csv"'
+    writer = csv.DictWriter(response, fieldnames=EXPORT_FIELDS)
+    writer.writeheader()
+    for cluster in filtered_clusters(request):
+        record = cluster_record(cluster, request)
+        record["fields_of_activity"] = "; ".join(record["fields_of_activity"])
+        record["thematic_areas"] = "; ".join(record["thematic_areas"])
+        writer.writerow(record)
+    return response
+
+
+def clusters_json(request):
+    records = [cluster_record(cluster, request) for cluster in filtered_clusters(request)]
+    return JsonResponse({"count": len(records), "clusters": records})
+
+
+def clusters_geojson(request):
+    records = (cluster_record(cluster, request) for cluster in filtered_clusters(request))
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [record["longitude"], record["latitude"]]},
+            "properties": record,
+        }
+        for record in records
+        if record["latitude"] is not None
+    ]
+    return JsonResponse(
+        {"type": "FeatureCollection", "features": features},
+        content_type="application/geo+json",
+    )
