@@ -3,7 +3,7 @@ from dataclasses import dataclass
 
 import django_filters
 from django import forms
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Case, Count, Exists, OuterRef, Value, When
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -16,10 +16,12 @@ SORT_CHOICES = [
     ("-updated", _("Recently updated")),
     ("country", _("Country")),
 ]
+# Clusters whose country is not yet known go after the others.
+COUNTRY_UNKNOWN_LAST = Case(When(country="", then=Value(1)), default=Value(0))
 SORT_ORDERS = {
     "name": ["name"],
     "-updated": ["-updated_at", "name"],
-    "country": ["country", "name"],
+    "country": [COUNTRY_UNKNOWN_LAST, "country", "name"],
 }
 ECCP_CHOICES = [("yes", _("Registered")), ("no", _("Not registered"))]
 

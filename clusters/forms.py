@@ -1,11 +1,18 @@
 from django import forms
 from django.core.mail import mail_admins
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
 from clusters.models import Cluster, CorrectionSuggestion, Membership, Organisation
 
 MAX_MEMBERS = 200
+
+
+def formfield_assuming_https(model_field, **kwargs):
+    """Web addresses typed without a scheme are taken as https://, as Django 6 will."""
+    if isinstance(model_field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return model_field.formfield(**kwargs)
 
 
 class HoneypotMixin(forms.Form):
@@ -37,6 +44,7 @@ class ClusterRegistrationForm(HoneypotMixin, forms.ModelForm):
 
     class Meta:
         model = Cluster
+        formfield_callback = formfield_assuming_https
         fields = [
             "name", "country", "region", "city", "website", "contact_email",
             "short_description", "description", "model", "legal_structure",

@@ -1,0 +1,242 @@
+"""The cluster list's filters, through the real URL, with exact rows from the seed."""
+
+import pytest
+from bs4 import BeautifulSoup
+
+from clusters.models import Cluster, Membership, Organisation
+from themes.models import ThematicArea
+
+pytestmark = pytest.mark.usefixtures("seed")
+
+FRENCH = [
+    "Coursive Boutaric", "Darwin Camp Bordeaux", "Domb'Innov", "Figeacteurs",
+    "Initiatives et Cité", "InnoVales", "Le Périscope", "Lille Métro Pôle Solidaire",
+    "PôleSudAquitain",
+]  # fmt: skip
+ECCP_REGISTERED = [
+    "Arctic Smartness Rural Community", "Impact Noord", "Silicon Vilstal",
+    "Smart and Sustainable Arctic Tourism Cluster", "Torino Social Impact",
+]  # fmt: skip
+ACTIVITY_UNKNOWN = [
+    "Cieszyn Social Cluster",
+    "Heritage Trail Social Cluster - Social Enterprises Cluster in Wałbrzych",
+    "Lower Carpathians Social Economy Cluster",
+    "Lower Silesian Cluster of Social Initiatives",
+    "Nadodrzański Social Economy Cluster",
+    "Łomża Social Economy Cluster",
+]
+
+
+def names(client, query):
+    response = client.get(f"/clusters/?{query}")
+    assert response.status_code == 200
+    return [cluster.name for cluster in response.context["page"].object_list]
+
+
+@pytest.fixture(autouse=True)
+def _one_page(settings):
+    settings.CLUSTER_LIST_PAGE_SIZE = 100
+
+
+def test_without_filters_it_lists_every_published_cluster(client):
+    assert len(names(client, "")) == 62
+
+
+def test_it_filters_by_country(client):
+    assert sorted(names(client, "country=FR")) == sorted(FRENCH)
+
+
+def test_country_is_repeatable(client):
+    found = names(client, "country=FR&country=HR")
+    assert len(found) == 9 + 5
+    assert set(FRENCH) < set(found)
+
+
+def test_it_filters_by_model(client):
+    assert names(client, "model=ptce") == [
+        "Coursive Boutaric", "Domb'Innov", "Figeacteurs", "InnoVales", "Le Périscope",
+        "Lille Métro Pôle Solidaire", "PôleSudAquitain",
+    ]  # fmt: skip
+
+
+def test_it_filters_by_legal_structure(client, make_cluster):
+    make_cluster(name="Coop Cluster", legal_structure=Cluster.LegalStructure.COOPERATIVE)
+    assert names(client, "legal_structure=cooperative") == ["Coop Cluster"]
+    assert len(names(client, "legal_structure=unknown")) == 62
+
+
+def test_it_filters_by_field_of_activity(client):
+    assert names(client, "field=education") == [
+        "Andalusian Association of Social Economy Education Centres",
+        "CTK Rijeka - Centar tehničke kulture Rijeka",
+        "Grupo Empresarial de Cooperativas de Enseñanza en la Región de Murcia",
+        "The Rediscovery Centre",
+    ]
+
+
+def test_fields_of_activity_combine_as_either(client):
+    assert names(client, "field=circularity&field=local-food") == [
+        "AgroBioCluster", "Circularium", "The Rediscovery Centre",
+    ]  # fmt: skip
+
+
+def test_a_cluster_in_two_chosen_fields_appears_once(client):
+    assert names(client, "field=circularity&field=education").count("The Rediscovery Centre") == 1
+
+
+def test_it_filters_by_thematic_area(client):
+    skills = ThematicArea.objects.get(slug="skills")
+    Cluster.objects.get(name="Impact Noord").thematic_areas.add(skills)
+    Cluster.objects.get(name="Circularium").thematic_areas.add(
+        skills, ThematicArea.objects.get(slug="public-procurement")
+    )
+    assert names(client, "theme=skills") == ["Circularium", "Impact Noord"]
+    assert names(client, "theme=skills&theme=public-procurement") == ["Circularium", "Impact Noord"]
+
+
+def test_a_proposed_thematic_area_is_not_a_filter(client):
+    ThematicArea.objects.create(name="Secret", status=ThematicArea.Status.PROPOSED)
+    response = client.get("/clusters/?theme=secret")
+    assert response.status_code == 200
+    assert "theme" in response.context["filterset"].errors
+
+
+def test_it_filters_by_member_type(client):
+    assert names(client, "member_type=civil_society") == ["AgroBioCluster"]
+    assert names(client, "member_type=local_authority") == []
+
+
+def test_it_filters_by_eccp_registration(client):
+    assert names(client, "eccp=yes") == ECCP_REGISTERED
+    assert len(names(client, "eccp=no")) == 62 - 5
+
+
+def test_it_filters_by_activity(client):
+    assert names(client, "activity=unknown") == ACTIVITY_UNKNOWN
+    assert names(client, "activity=inactive") == []
+
+
+def test_filters_combine(client):
+    assert names(client, "country=FI&eccp=yes") == [
+        "Arctic Smartness Rural Community", "Smart and Sustainable Arctic Tourism Cluster",
+    ]  # fmt: skip
+    assert names(client, "country=PL&activity=unknown&model=social_economy_cluster") == (
+        ACTIVITY_UNKNOWN
+    )
+    assert names(client, "country=ES&field=education&q=murcia") == [
+        "Grupo Empresarial de Cooperativas de Enseñanza en la Región de Murcia"
+    ]
+
+
+def test_it_sorts_by_country_with_unknown_countries_last(client):
+    found = names(client, "sort=country")
+    assert found[0] == "Circularium"  # BE, then by name
+    assert found[-1] == "Vierwerk / 4Werk"
+
+
+def test_it_sorts_by_most_recently_updated(client):
+    cluster = Cluster.objects.get(name="Impact Noord")
+    cluster.short_description = "Updated"
+    cluster.save()
+    assert names(client, "sort=-updated")[0] == "Impact Noord"
+
+
+def test_it_paginates_by_twenty_and_keeps_the_filters(client, settings):
+    settings.CLUSTER_LIST_PAGE_SIZE = 20
+    response = client.get("/clusters/?eccp=no&page=2")
+    assert response.context["page"].number == 2
+    assert len(response.context["page"].object_list) == 20
+    soup = BeautifulSoup(response.content, "html.parser")
+    next_link = soup.find("a", rel="next")["href"]
+    assert "eccp=no" in next_link and "page=3" in next_link
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "country=ZZ",
+        "page=abc",
+        "page=99999",
+        "page=-1",
+        "eccp=maybe",
+        "sort=drop",
+        "model=%00",
+        "field=nope&theme=nope",
+        "activity[]=x",
+        "q=" + "x" * 5000,
+        "q=%27%26%7C%21%3A%2A%28%29",
+        "country=FR&country=",
+    ],
+)
+def test_malformed_parameters_never_cause_a_server_error(client, query):
+    response = client.get(f"/clusters/?{query}")
+    assert response.status_code == 200
+
+
+def test_an_unknown_value_is_shown_as_ignored(client):
+    response = client.get("/clusters/?country=ZZ")
+    soup = BeautifulSoup(response.content, "html.parser")
+    assert "could not be used" in soup.find(role="alert").get_text()
+    assert len(response.context["page"].object_list) == 62
+
+
+def test_facet_counts_match_the_rows(client):
+    facets = {facet.parameter: facet for facet in client.get("/clusters/").context["facets"]}
+    counts = {option.value: option.count for option in facets["country"].options}
+    assert counts["FR"] == 9
+    assert counts["PL"] == 8
+    assert "" not in counts
+    assert {option.value: option.count for option in facets["eccp"].options} == {
+        "yes": 5, "no": 57,
+    }  # fmt: skip
+    for facet in facets.values():
+        for option in facet.options:
+            assert len(names(client, f"{facet.parameter}={option.value}")) == option.count
+
+
+def test_a_facet_ignores_its_own_selection_but_honours_the_others(client):
+    facets = {
+        facet.parameter: facet for facet in client.get("/clusters/?country=FR").context["facets"]
+    }
+    countries = {option.value: option for option in facets["country"].options}
+    assert countries["ES"].count == 8 and not countries["ES"].selected
+    assert countries["FR"].selected
+    assert {option.value: option.count for option in facets["model"].options} == {
+        "ptce": 7, "other": 2,
+    }  # fmt: skip
+
+
+def test_active_filters_show_as_chips_that_remove_themselves(client):
+    response = client.get("/clusters/?country=FR&country=ES&eccp=no")
+    soup = BeautifulSoup(response.content, "html.parser")
+    chips = soup.find("ul", attrs={"aria-label": "Active filters"}).find_all("a")
+    france = next(chip for chip in chips if "France" in chip.get_text())
+    assert names(client, france["href"].lstrip("?")) == names(client, "country=ES&eccp=no")
+
+
+def test_the_empty_state_suggests_removing_a_filter(client):
+    response = client.get("/clusters/?country=FR&eccp=yes")
+    soup = BeautifulSoup(response.content, "html.parser")
+    assert "No cluster matches" in soup.get_text()
+    assert soup.find("a", string=lambda text: text and "Remove" in text)
+
+
+def test_each_result_shows_what_the_list_promises(client):
+    response = client.get("/clusters/?q=Torino")
+    card = BeautifulSoup(response.content, "html.parser").find("article", class_="cluster-card")
+    text = card.get_text(" ", strip=True)
+    assert "Torino Social Impact" in text
+    assert "Italy" in text and "Turin" in text
+    assert "Social innovation cluster" in text
+    assert "ECCP registered" in text
+    assert card.find("img", class_="flag")
+
+
+def test_member_counts_do_not_count_a_cluster_twice(client):
+    organisation = Organisation.objects.create(name="Second", type="civil_society", country="PL")
+    Membership.objects.create(
+        cluster=Cluster.objects.get(name="AgroBioCluster"), organisation=organisation
+    )
+    facets = {facet.parameter: facet for facet in client.get("/clusters/").context["facets"]}
+    counts = {option.value: option.count for option in facets["member_type"].options}
+    assert counts == {"civil_society": 1}
