@@ -8,7 +8,8 @@
   }
   element.hidden = false;
 
-  var map = L.map(element, { scrollWheelZoom: false }).setView([50, 10], 4);
+  // Marker clustering needs a zoom limit even when no tile layer sets one.
+  var map = L.map(element, { scrollWheelZoom: false, maxZoom: 18 }).setView([50, 10], 4);
   var tileUrl = element.getAttribute("data-tile-url");
   if (tileUrl) {
     L.tileLayer(tileUrl, {
@@ -55,7 +56,7 @@
     })
     .catch(function (error) {
       var note = document.getElementById("map-note");
-      note.textContent = error.message + " The list below shows every cluster.";
+      note.textContent = (error.message || String(error)) + " The list below shows every cluster.";
       note.hidden = false;
     });
 })();
