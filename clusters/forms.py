@@ -1,6 +1,8 @@
 from django import forms
+from django.conf import settings
 from django.core.mail import mail_admins
 from django.db import models, transaction
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from clusters.models import Cluster, CorrectionSuggestion, Membership, Organisation
@@ -111,7 +113,8 @@ class ClusterRegistrationForm(HoneypotMixin, forms.ModelForm):
             lambda: mail_admins(
                 f"New cluster registration: {cluster.name}",
                 f"{cluster.submitter_name} <{cluster.submitter_email}> registered "
-                f"“{cluster.name}”. Review it in the admin: /admin/clusters/cluster/{cluster.pk}/",
+                f"“{cluster.name}”. Review it in the admin: {settings.SITE_URL}"
+                f"{reverse('admin:clusters_cluster_change', args=[cluster.pk])}",
                 fail_silently=True,
             )
         )

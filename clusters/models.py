@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, Q
@@ -10,6 +11,16 @@ from django_countries.fields import CountryField
 from csei.slugs import unique_slug
 
 EARLIEST_FOUNDING_YEAR = 1800
+
+# Pages under /clusters/ whose address a cluster's slug would otherwise shadow.
+RESERVED_SLUGS = frozenset({"map", "register"})
+
+
+def validate_not_reserved(slug):
+    if slug in RESERVED_SLUGS:
+        raise ValidationError(
+            _("“%(slug)s” is the address of another page."), params={"slug": slug}
+        )
 
 
 def current_year():
@@ -128,6 +139,7 @@ class Cluster(models.Model):
         max_length=120,
         unique=True,
         blank=True,
+        validators=[validate_not_reserved],
         help_text=_("Part of the page address. Changing it breaks links from other sites."),
     )
     short_description = models.CharField(_("short description"), max_length=300, blank=True)
@@ -280,7 +292,7 @@ class Cluster(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = unique_slug(self, self.name)
+            self.slug = unique_slug(self, self.name, reserved=RESERVED_SLUGS)
         if self.status == self.Status.PUBLISHED and not self.published_at:
             self.published_at = timezone.now()
         super().save(*args, **kwargs)

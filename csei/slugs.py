@@ -15,14 +15,14 @@ def make_slug(text, max_length=80):
     return slugify(text.translate(_TRANSLITERATION))[:max_length].strip("-") or "item"
 
 
-def unique_slug(instance, text, field="slug"):
-    """A slug for `text` not yet used by another row of the instance's model."""
+def unique_slug(instance, text, field="slug", reserved=()):
+    """A slug for `text` not yet used by another row of the instance's model, nor reserved."""
     model = type(instance)
     max_length = model._meta.get_field(field).max_length
     base = make_slug(text, max_length - 4)
     others = model._default_manager.exclude(pk=instance.pk)
     candidate, number = base, 2
-    while others.filter(**{field: candidate}).exists():
+    while candidate in reserved or others.filter(**{field: candidate}).exists():
         candidate = f"{base}-{number}"
         number += 1
     return candidate

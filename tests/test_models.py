@@ -89,3 +89,10 @@ def test_place_does_not_repeat_a_city_that_is_its_own_region(db):
     assert Cluster(city="Berlin", region="Berlin").place == "Berlin"
     assert Cluster(city="Turin", region="Piedmont").place == "Turin, Piedmont"
     assert Cluster(region="Lapland").place == "Lapland"
+
+
+def test_staff_cannot_give_a_cluster_the_address_of_another_page(db):
+    cluster = Cluster(name="Map", slug="map")
+    with pytest.raises(ValidationError) as error:
+        cluster.full_clean()
+    assert "slug" in error.value.message_dict

@@ -1,0 +1,289 @@
+"""The open data: /clusters/export.csv, /api/clusters.json and /api/clusters.geojson."""
+
+import csv
+import io
+import json
+from decimal import Decimal
+
+import pytest
+
+from clusters.exports import EXPORT_FIELDS
+from clusters.models import Cluster, FieldOfActivity
+from themes.models import ThematicArea
+
+CSV = "/clusters/export.csv"
+JSON = "/api/clusters.json"
+GEOJSON = "/api/clusters.geojson"
+
+FRENCH_SEED_CLUSTERS = {
+    "Coursive Boutaric", "Darwin Camp Bordeaux", "Domb'Innov", "Figeacteurs",
+    "Initiatives et Cité", "InnoVales", "Le Périscope", "Lille Métro Pôle Solidaire",
+    "PôleSudAquitain",
+}  # fmt: skip
+ECCP_SEED_CLUSTERS = {
+    "Silicon Vilstal", "Smart and Sustainable Arctic Tourism Cluster",
+    "Arctic Smartness Rural Community", "Torino Social Impact", "Impact Noord",
+}  # fmt: skip
+
+
+def csv_rows(client, query=""):
+    response = client.get(f"{CSV}{query}")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8"))))
+
+
+def json_records(client, query=""):
+    response = client.get(f"{JSON}{query}")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    document = response.json()
+    assert document["count"] == len(document["clusters"])
+    return document["clusters"]
+
+
+def geojson_features(client, query=""):
+    response = client.get(f"{GEOJSON}{query}")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/geo+json"
+    document = json.loads(response.content)
+    assert document["type"] == "FeatureCollection"
+    return document["features"]
+
+
+def names_in_every_export(client, query=""):
+    """The cluster names of the three exports for one query: (CSV, JSON, GeoJSON)."""
+    return (
+        {row["name"] for row in csv_rows(client, query)},
+        {record["name"] for record in json_records(client, query)},
+        {feature["properties"]["name"] for feature in geojson_features(client, query)},
+    )
+
+
+@pytest.fixture
+def hidden_clusters(make_cluster):
+    """One cluster in each status the public must not see, all with coordinates."""
+    return [
+        make_cluster(name=f"Hidden {status}", status=status, latitude=45, longitude=2)
+        for status in Cluster.Status
+        if status != Cluster.Status.PUBLISHED
+    ]
+
+
+def test_the_csv_has_a_header_row_and_one_row_per_published_cluster(anonymous, seed):
+    response = anonymous.get(CSV)
+    assert "attachment" in response["Content-Disposition"]
+    assert response["Content-Disposition"].endswith('filename="csei-clusters.csv"')
+    lines = list(csv.reader(io.StringIO(response.content.decode("utf-8"))))
+
+    assert lines[0] == EXPORT_FIELDS
+    assert len(lines) == 1 + 62
+    assert all(len(line) == len(EXPORT_FIELDS) for line in lines)
+
+
+def test_the_csv_keeps_accents_commas_and_lists_intact(anonymous, make_cluster):
+    cluster = make_cluster(
+        name='Pôle "Économie", Solidaire',
+        city="Saint-Étienne",
+        latitude=Decimal("45.43400"),
+        longitude=Decimal("4.39000"),
+    )
+    cluster.fields_of_activity.set(
+        [FieldOfActivity.objects.create(name=name) for name in ("Ecology", "Housing")]
+    )
+
+    [row] = csv_rows(anonymous)
+
+    assert row["name"] == 'Pôle "Économie", Solidaire'
+    assert row["city"] == "Saint-Étienne"
+    assert row["country"] == "FR"
+    assert row["country_name"] == "France"
+    assert row["latitude"] == "45.434"
+    assert row["longitude"] == "4.39"
+    assert row["fields_of_activity"] == "ecology; housing"
+    assert row["url"] == f"http://testserver/clusters/{cluster.slug}/"
+
+
+def test_the_json_describes_each_cluster_with_the_csv_fields(anonymous, make_cluster):
+    make_cluster(name="Impact Noord", country="NL", eccp_registered=True, year_founded=2019)
+
+    [record] = json_records(anonymous)
+
+    assert list(record) == EXPORT_FIELDS
+    assert record["country"] == "NL"
+    assert record["eccp_registered"] is True
+    assert record["year_founded"] == 2019
+    assert record["latitude"] is None
+    assert record["fields_of_activity"] == []
+
+
+def test_exports_leave_out_every_cluster_that_is_not_published(
+    anonymous, make_cluster, hidden_clusters
+):
+    make_cluster(name="Visible", latitude=45, longitude=2)
+
+    for names in names_in_every_export(anonymous):
+        assert names == {"Visible"}
+
+
+def test_exports_list_only_the_thematic_areas_the_public_may_see(anonymous, make_cluster):
+    cluster = make_cluster(name="Visible")
+    cluster.thematic_areas.set(
+        [
+            ThematicArea.objects.create(name="Skills", status="active"),
+            ThematicArea.objects.create(name="Secret plan", status="proposed"),
+        ]
+    )
+
+    [record] = json_records(anonymous)
+
+    assert record["thematic_areas"] == ["skills"]
+
+
+def test_the_country_filter_gives_exactly_the_french_seed_clusters(anonymous, seed):
+    csv_names, json_names, geojson_names = names_in_every_export(anonymous, "?country=FR")
+
+    assert csv_names == FRENCH_SEED_CLUSTERS
+    assert json_names == FRENCH_SEED_CLUSTERS
+    # Initiatives et Cité has no coordinates, so it cannot be drawn on a map.
+    assert geojson_names == FRENCH_SEED_CLUSTERS - {"Initiatives et Cité"}
+
+
+def test_the_eccp_filter_gives_exactly_the_five_registered_seed_clusters(anonymous, seed):
+    for names in names_in_every_export(anonymous, "?eccp=yes"):
+        assert names == ECCP_SEED_CLUSTERS
+
+
+def test_filters_combine_as_on_the_list(anonymous, seed):
+    query = "?country=FR&country=BE&model=ptce&sort=-updated"
+    listed = anonymous.get(f"/clusters/{query}").context["page"].paginator.count
+
+    csv_names, json_names, _ = names_in_every_export(anonymous, query)
+
+    assert csv_names == json_names
+    assert 0 < len(csv_names) == listed
+    assert all(
+        record["model"] == "ptce" and record["country"] in ("FR", "BE")
+        for record in json_records(anonymous, query)
+    )
+
+
+def test_the_text_search_filters_the_exports(anonymous, seed):
+    for names in names_in_every_export(anonymous, "?q=Figeacteurs"):
+        assert names == {"Figeacteurs"}
+
+
+def test_geojson_has_only_clusters_with_coordinates_as_longitude_then_latitude(
+    anonymous, make_cluster
+):
+    make_cluster(name="Figeac", latitude=Decimal("44.60800"), longitude=Decimal("2.03100"))
+    make_cluster(name="Nowhere yet")
+
+    [feature] = geojson_features(anonymous)
+
+    assert feature["type"] == "Feature"
+    assert feature["geometry"] == {"type": "Point", "coordinates": [2.031, 44.608]}
+    assert feature["properties"]["name"] == "Figeac"
+
+
+def test_every_seed_cluster_with_coordinates_is_a_point_in_europe(anonymous, seed):
+    features = geojson_features(anonymous)
+
+    assert len(features) == Cluster.objects.published().filter(latitude__isnull=False).count()
+    for feature in features:
+        longitude, latitude = feature["geometry"]["coordinates"]
+        assert 34 < latitude < 72, feature["properties"]["name"]
+        assert -25 < longitude < 45, feature["properties"]["name"]
+
+
+def test_exports_with_no_match_are_empty_but_well_formed(anonymous, make_cluster):
+    make_cluster(name="French", country="FR")
+
+    assert csv_rows(anonymous, "?country=DE") == []
+    assert json_records(anonymous, "?country=DE") == []
+    assert geojson_features(anonymous, "?country=DE") == []
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "?country=ZZ",
+        "?country=FR&country=ZZ",
+        "?country=",
+        "?model=franchise",
+        "?legal_structure=%3Cscript%3E",
+        "?field=no-such-field&theme=no-such-theme",
+        "?member_type=robot",
+        "?eccp=maybe",
+        "?activity=sleeping",
+        "?sort=random",
+        "?sort=name&sort=-name",
+        "?q=%00",
+        "?q=" + "x" * 201,
+        "?q=%27%22%3B%20DROP%20TABLE%20clusters_cluster%3B--",
+        "?q=%26%20%7C%20%21%20%28%29%20%3A%2A%20%3C-%3E",
+        "?page=abc",
+        "?%FF=%FE",
+    ],
+)
+def test_malformed_filters_are_ignored_and_never_a_server_error(anonymous, make_cluster, query):
+    make_cluster(name="Figeacteurs", latitude=44, longitude=2)
+
+    for url in (CSV, JSON, GEOJSON):
+        response = anonymous.get(f"{url}{query}")
+        assert response.status_code == 200, url
+
+
+def test_an_invalid_filter_is_ignored_rather_than_emptying_the_export(anonymous, make_cluster):
+    make_cluster(name="French", country="FR")
+    make_cluster(name="Belgian", country="BE")
+
+    for names in names_in_every_export(anonymous, "?country=ZZ&eccp=maybe&model=franchise"):
+        assert names <= {"French", "Belgian"}
+    assert {record["name"] for record in json_records(anonymous, "?country=ZZ")} == {
+        "French",
+        "Belgian",
+    }
+
+
+def make_many_clusters(count):
+    """`count` published clusters with a field of activity and a thematic area each."""
+    field = FieldOfActivity.objects.create(name="Ecology")
+    theme = ThematicArea.objects.create(name="Skills", status="active")
+    clusters = Cluster.objects.bulk_create(
+        Cluster(
+            name=f"Cluster {number}",
+            slug=f"cluster-{number}",
+            country="FR",
+            status=Cluster.Status.PUBLISHED,
+            latitude=Decimal("45.00000") + Decimal(number) / 1000,
+            longitude=Decimal("2.00000"),
+        )
+        for number in range(count)
+    )
+    Cluster.fields_of_activity.through.objects.bulk_create(
+        Cluster.fields_of_activity.through(cluster=cluster, fieldofactivity=field)
+        for cluster in clusters
+    )
+    Cluster.thematic_areas.through.objects.bulk_create(
+        Cluster.thematic_areas.through(cluster=cluster, thematicarea=theme) for cluster in clusters
+    )
+
+
+# Checking the field of activity asked for, then loading the clusters, their fields of
+# activity and their thematic areas: four queries whatever the number of rows.
+EXPORT_MAX_QUERIES = 4
+
+
+@pytest.mark.parametrize("url", [CSV, JSON, GEOJSON])
+@pytest.mark.parametrize("count", [20, 200])
+def test_the_number_of_queries_does_not_grow_with_the_rows(
+    anonymous, db, django_assert_max_num_queries, url, count
+):
+    make_many_clusters(count)
+
+    with django_assert_max_num_queries(EXPORT_MAX_QUERIES):
+        response = anonymous.get(f"{url}?country=FR&field=ecology")
+
+    assert response.status_code == 200
+    assert f"cluster-{count - 1}/" in response.content.decode()
