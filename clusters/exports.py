@@ -56,6 +56,13 @@ def cluster_record(cluster, request):
     }
 
 
+def spreadsheet_safe(value):
+    """Text a spreadsheet would run as a formula is kept as text, with a leading quote."""
+    if isinstance(value, str) and value.startswith(("=", "+", "-", "@", "\t", "\r")):
+        return "'" + value
+    return value
+
+
 def clusters_csv(request):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="csei-clusters.csv"'
@@ -65,7 +72,7 @@ def clusters_csv(request):
         record = cluster_record(cluster, request)
         record["fields_of_activity"] = "; ".join(record["fields_of_activity"])
         record["thematic_areas"] = "; ".join(record["thematic_areas"])
-        writer.writerow(record)
+        writer.writerow({key: spreadsheet_safe(value) for key, value in record.items()})
     return response
 
 

@@ -1,10 +1,7 @@
-from urllib.parse import quote
-
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 
 from clusters.filters import ClusterFilter, active_filters, facets
 from clusters.forms import ClusterRegistrationForm, CorrectionSuggestionForm
@@ -88,7 +85,9 @@ def register(request):
         form = ClusterRegistrationForm(request.POST)
         if form.is_valid():
             cluster = form.save()
-            return redirect(f"{reverse('clusters:register_done')}?name={quote(cluster.name)}")
+            # The thanks page names the cluster from the session, so a link cannot fake it.
+            request.session["registered_cluster"] = cluster.name
+            return redirect("clusters:register_done")
     else:
         form = ClusterRegistrationForm()
     return render(request, "clusters/register.html", {"form": form, "navigation": "register"})
@@ -98,7 +97,7 @@ def register_done(request):
     return render(
         request,
         "clusters/register_done.html",
-        {"name": request.GET.get("name", "")[:200], "navigation": "register"},
+        {"name": request.session.pop("registered_cluster", ""), "navigation": "register"},
     )
 
 

@@ -287,3 +287,10 @@ def test_the_number_of_queries_does_not_grow_with_the_rows(
 
     assert response.status_code == 200
     assert f"cluster-{count - 1}/" in response.content.decode()
+
+
+def test_the_csv_keeps_formula_like_text_as_text(anonymous, make_cluster):
+    make_cluster(name="=HYPERLINK(1)", city="-Lyon")
+    rows = list(csv.DictReader(io.StringIO(anonymous.get("/clusters/export.csv").content.decode())))
+    assert rows[0]["name"] == "'=HYPERLINK(1)"
+    assert rows[0]["city"] == "'-Lyon"

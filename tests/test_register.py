@@ -327,3 +327,8 @@ def test_a_cluster_named_like_a_page_of_the_site_still_gets_its_own_page(anonymo
     page = BeautifulSoup(anonymous.get(cluster.get_absolute_url()).content, "html.parser")
 
     assert page.h1.get_text(strip=True) == name
+
+
+def test_the_thanks_page_cannot_be_made_to_name_a_cluster_by_a_link(anonymous, db):
+    response = anonymous.get("/clusters/register/thanks/", {"name": "Fake Cluster"})
+    assert "Fake Cluster" not in response.content.decode()
