@@ -139,13 +139,17 @@ class ClusterFilter(django_filters.FilterSet):
         A facet's own selection is left out of its counts, so that the other values of a
         repeatable filter show what adding them would bring. One query per facet.
         """
+        self.is_valid()
         counts = {}
         for parameter, lookup in FACET_LOOKUPS.items():
-            data = self.data.copy()
-            data.pop(parameter, None)
-            matching = type(self)(data, queryset=self.queryset).qs.values("pk")
+            # The values are those already validated: re-binding the form would look the
+            # chosen fields and themes up again for every facet.
+            matching = self.queryset.all()
+            for name, value in self.form.cleaned_data.items():
+                if name not in (parameter, "sort"):
+                    matching = self.filters[name].filter(matching, value)
             rows = (
-                Cluster.objects.filter(pk__in=matching)
+                Cluster.objects.filter(pk__in=matching.values("pk"))
                 .values_list(lookup)
                 .annotate(count=Count("pk", distinct=True))
                 .order_by()

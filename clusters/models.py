@@ -1,3 +1,4 @@
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -240,6 +241,10 @@ class Cluster(models.Model):
         blank=True,
         help_text=_("When a person last confirmed that this entry is true. Shown to the public."),
     )
+
+    # Text search on PostgreSQL: the cluster's text and its members' names, kept current by
+    # clusters.signals and GIN-indexed by a migration. Unused on SQLite.
+    search_document = SearchVectorField(null=True, editable=False)
 
     objects = ClusterQuerySet.as_manager()
 

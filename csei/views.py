@@ -8,7 +8,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django_countries.fields import Country
 
-from clusters.models import Cluster, Organisation
+from clusters.models import Cluster, Membership
 from themes.models import ThematicArea
 
 
@@ -25,7 +25,8 @@ def home(request):
         "clusters": published.count(),
         "countries": len(by_country),
         "eccp": published.filter(eccp_registered=True).count(),
-        "member_organisations": Organisation.objects.filter(memberships__cluster__in=published)
+        "member_organisations": Membership.objects.filter(cluster__in=published)
+        .values("organisation")
         .distinct()
         .count(),
     }

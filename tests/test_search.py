@@ -89,3 +89,36 @@ def test_it_finds_member_names_without_accents(client):
         cluster=Cluster.objects.get(name="Cieszyn Social Cluster"), organisation=organisation
     )
     assert search(client, "spoldzielnia") == ["Cieszyn Social Cluster"]
+
+
+def test_a_member_added_later_is_found(client, make_cluster):
+    cluster = make_cluster(name="Plain Cluster")
+    organisation = Organisation.objects.create(name="Zephyr Cooperative", country="FR")
+    assert search(client, "zephyr") == []
+    Membership.objects.create(cluster=cluster, organisation=organisation)
+    assert search(client, "zephyr") == ["Plain Cluster"]
+
+
+def test_a_renamed_member_is_found_by_its_new_name(client, make_cluster):
+    organisation = Organisation.objects.create(name="Old Name Coop", country="FR")
+    Membership.objects.create(cluster=make_cluster(name="Plain Cluster"), organisation=organisation)
+    organisation.name = "Quokka Coop"
+    organisation.save()
+    assert search(client, "quokka") == ["Plain Cluster"]
+    assert search(client, "Old Name Coop") == []
+
+
+def test_a_removed_member_is_no_longer_found(client, make_cluster):
+    organisation = Organisation.objects.create(name="Zephyr Cooperative", country="FR")
+    membership = Membership.objects.create(
+        cluster=make_cluster(name="Plain Cluster"), organisation=organisation
+    )
+    membership.delete()
+    assert search(client, "zephyr") == []
+
+
+def test_an_edited_description_is_found(client, seed):
+    cluster = Cluster.objects.get(name="Impact Noord")
+    cluster.description = "Supports wombat rescue."
+    cluster.save()
+    assert search(client, "wombat") == ["Impact Noord"]

@@ -74,8 +74,8 @@ def test_after_sending_the_visitor_is_back_on_the_cluster_page_with_a_thank_you(
 
     assert response["Location"] == cluster.get_absolute_url()
     page = BeautifulSoup(anonymous.get(response["Location"]).content, "html.parser")
-    status = page.find(class_="messages")
-    assert status["role"] == "status"
+    status = page.find(role="status")
+    assert status.find(class_="messages")
     assert "Thank you" in status.get_text()
     assert page.h1.get_text(strip=True) == "Figeacteurs"
 

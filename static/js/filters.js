@@ -12,6 +12,19 @@
 
   // Apply a filter as soon as it changes; typing in the search box still waits for Enter.
   document.querySelectorAll("form[data-autosubmit]").forEach(function (form) {
+    // Empty fields would only clutter the address that visitors share.
+    form.addEventListener("submit", function () {
+      Array.prototype.forEach.call(form.elements, function (control) {
+        if (control.name && !control.value) {
+          control.disabled = true;
+        }
+      });
+    });
+    window.addEventListener("pageshow", function () {
+      Array.prototype.forEach.call(form.elements, function (control) {
+        control.disabled = false;
+      });
+    });
     var controls = Array.prototype.slice.call(form.elements).concat(
       Array.prototype.slice.call(document.querySelectorAll('[form="' + form.id + '"]'))
     );

@@ -43,6 +43,14 @@
     .then(function (data) {
       var markers = L.markerClusterGroup();
       L.geoJSON(data, {
+        // An HTML pin: no image files to find, and focusable by keyboard like any marker.
+        pointToLayer: function (feature, latlng) {
+          return L.marker(latlng, {
+            icon: L.divIcon({ className: "map-pin", iconSize: [18, 18] }),
+            title: feature.properties.name,
+            alt: feature.properties.name,
+          });
+        },
         onEachFeature: function (feature, layer) {
           layer.bindPopup(popup(feature.properties));
         },

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from clusters.models import (
+    RESERVED_SLUGS,
     Cluster,
     FieldOfActivity,
     InnovationType,
@@ -20,6 +21,7 @@ from clusters.models import (
     Membership,
     Organisation,
 )
+from clusters.search import refresh_search_documents
 from csei.slugs import make_slug
 from themes.models import ThematicArea
 
@@ -228,6 +230,13 @@ TAXONOMIES = {
     "innovation_types": InnovationType.objects,
     "thematic_areas": ThematicArea.objects.public(),
 }
+# The fewest and the most terms of each taxonomy a cluster is tagged with.
+TAGS_PER_CLUSTER = {
+    "fields_of_activity": (1, 4),
+    "services": (1, 3),
+    "innovation_types": (1, 3),
+    "thematic_areas": (0, 2),
+}
 
 
 class Command(BaseCommand):
@@ -281,14 +290,14 @@ class DemoData:
             name: list(terms.values_list("pk", flat=True)) for name, terms in TAXONOMIES.items()
         }
         self.field_names = dict(FieldOfActivity.objects.values_list("pk", "name"))
-        self.slugs = set(Cluster.objects.values_list("slug", flat=True))
+        self.slugs = set(Cluster.objects.values_list("slug", flat=True)) | RESERVED_SLUGS
         self.names = set(Cluster.objects.values_list("name", flat=True))
         # (lower-case name, country) -> an Organisation, in the database or still to be written.
         self.organisations = {
             (organisation.name.lower(), organisation.country.code): organisation
             for organisation in Organisation.objects.only("pk", "name", "country")
         }
-        # Organisations already members somewhere in a country, so that some join another cluster.
+        # The organisations known in each country, so that some join one more cluster.
         self.by_country = defaultdict(list)
         for (_, country), organisation in self.organisations.items():
             self.by_country[country].append(organisation)
@@ -337,13 +346,14 @@ class DemoData:
                 for term in cluster_tags[name]
             ]
             relation.remote_field.through.objects.bulk_create(rows)
+        refresh_search_documents(
+            Cluster.objects.filter(pk__in=[cluster.pk for cluster in clusters])
+        )
         return {"clusters": clusters, "organisations": organisations, "memberships": memberships}
 
     def tags(self):
-        sizes = {"fields_of_activity": (1, 4), "services": (1, 3), "innovation_types": (1, 3)}
-        sizes["thematic_areas"] = (0, 2)
         return {
-            name: self.rng.sample(terms, min(self.rng.randint(*sizes[name]), len(terms)))
+            name: self.rng.sample(terms, min(self.rng.randint(*TAGS_PER_CLUSTER[name]), len(terms)))
             for name, terms in self.terms.items()
         }
 

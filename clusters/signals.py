@@ -1,0 +1,26 @@
+"""Keep each cluster's stored search document in step with what it is searched by."""
+
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from clusters.models import Cluster, Membership, Organisation
+from clusters.search import refresh_search_documents
+
+
+@receiver(post_save, sender=Cluster)
+def cluster_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        refresh_search_documents(Cluster.objects.filter(pk=instance.pk))
+
+
+@receiver(post_save, sender=Membership)
+@receiver(post_delete, sender=Membership)
+def membership_changed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        refresh_search_documents(Cluster.objects.filter(pk=instance.cluster_id))
+
+
+@receiver(post_save, sender=Organisation)
+def organisation_saved(sender, instance, created, raw=False, **kwargs):
+    if not raw and not created:
+        refresh_search_documents(Cluster.objects.filter(memberships__organisation=instance))

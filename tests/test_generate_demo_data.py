@@ -1,0 +1,97 @@
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import transaction
+from django.db.models import Count
+
+from clusters.management.commands.generate_demo_data import DEMO_NOTE
+from clusters.models import Cluster, FieldOfActivity, Organisation
+
+pytestmark = pytest.mark.django_db
+
+
+def generate(clusters, **options):
+    out = io.StringIO()
+    call_command("generate_demo_data", clusters=clusters, stdout=out, **options)
+    return out.getvalue()
+
+
+def demo_clusters():
+    return Cluster.objects.filter(staff_notes=DEMO_NOTE)
+
+
+def test_it_adds_the_number_of_published_clusters_asked_for():
+    output = generate(50)
+
+    assert demo_clusters().count() == 50
+    assert not demo_clusters().exclude(status=Cluster.Status.PUBLISHED).exists()
+    assert "Added 50 published demo clusters" in output
+    assert len(output.strip().splitlines()) == 1
+
+
+def test_it_loads_the_seed_first_when_the_taxonomies_are_empty():
+    assert not FieldOfActivity.objects.exists()
+
+    generate(5)
+
+    assert FieldOfActivity.objects.exists()
+    assert Cluster.objects.filter(source=Cluster.Source.SEED).exists()
+
+
+def test_every_cluster_has_between_3_and_30_members():
+    generate(50)
+
+    member_counts = demo_clusters().annotate(members=Count("memberships"))
+
+    assert all(3 <= cluster.members <= 30 for cluster in member_counts)
+
+
+def test_some_organisations_are_members_of_several_clusters():
+    generate(50)
+
+    shared = Organisation.objects.annotate(clusters=Count("memberships")).filter(clusters__gt=1)
+
+    assert shared.exists()
+
+
+def test_clusters_are_tagged_and_placed():
+    generate(50)
+
+    for cluster in demo_clusters().prefetch_related("fields_of_activity", "services"):
+        assert cluster.country
+        assert cluster.published_at
+        assert cluster.fields_of_activity.all()
+        assert cluster.services.all()
+        assert (cluster.latitude is None) == (cluster.longitude is None)
+        assert cluster.eccp_registered or not cluster.eccp_profile_url
+        assert cluster.label != Cluster.Label.NONE or cluster.label_expires_on is None
+
+
+def test_running_it_twice_adds_more_clusters_with_unique_slugs():
+    generate(50)
+    generate(50)
+
+    assert demo_clusters().count() == 100
+    slugs = list(Cluster.objects.values_list("slug", flat=True))
+    assert len(slugs) == len(set(slugs))
+    assert all(slugs)
+
+
+def test_the_same_seed_gives_the_same_clusters():
+    def made_with_seed_7():
+        generate(20, seed=7)
+        return list(demo_clusters().order_by("pk").values_list("name", "country", "latitude"))
+
+    # Both runs start from the same empty database.
+    with transaction.atomic():
+        first = made_with_seed_7()
+        transaction.set_rollback(True)
+    second = made_with_seed_7()
+
+    assert first == second
+
+
+def test_it_refuses_a_number_below_one():
+    with pytest.raises(CommandError):
+        generate(0)
