@@ -2,10 +2,18 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django_ratelimit.decorators import ratelimit
 
 from clusters.filters import ClusterFilter, active_filters, facets
 from clusters.forms import ClusterRegistrationForm, CorrectionSuggestionForm
 from clusters.models import Cluster
+
+# Sends per visitor address and hour, counted in the shared cache (CACHE_URL).
+FORM_RATE_LIMIT = "10/h"
+RATE_LIMITED_MESSAGE = (
+    "You have sent this form many times in the last hour. Nothing was saved; "
+    "please try again later."
+)
 
 
 def cluster_list(request):
@@ -80,17 +88,27 @@ def cluster_map(request):
     )
 
 
+@ratelimit(key="ip", rate=FORM_RATE_LIMIT, method="POST", block=False)
 def register(request):
+    status = 200
     if request.method == "POST":
         form = ClusterRegistrationForm(request.POST)
-        if form.is_valid():
+        if request.limited:
+            form.add_error(None, RATE_LIMITED_MESSAGE)
+            status = 429
+        elif form.is_valid():
             cluster = form.save()
             # The thanks page names the cluster from the session, so a link cannot fake it.
             request.session["registered_cluster"] = cluster.name
             return redirect("clusters:register_done")
     else:
         form = ClusterRegistrationForm()
-    return render(request, "clusters/register.html", {"form": form, "navigation": "register"})
+    return render(
+        request,
+        "clusters/register.html",
+        {"form": form, "navigation": "register"},
+        status=status,
+    )
 
 
 def register_done(request):
@@ -101,11 +119,16 @@ def register_done(request):
     )
 
 
+@ratelimit(key="ip", rate=FORM_RATE_LIMIT, method="POST", block=False)
 def suggest_correction(request, slug):
     cluster = get_object_or_404(Cluster.objects.published(), slug=slug)
+    status = 200
     if request.method == "POST":
         form = CorrectionSuggestionForm(request.POST)
-        if form.is_valid():
+        if request.limited:
+            form.add_error(None, RATE_LIMITED_MESSAGE)
+            status = 429
+        elif form.is_valid():
             form.save(cluster)
             messages.success(request, "Thank you. Staff will check your correction.")
             return redirect(cluster)
@@ -115,4 +138,5 @@ def suggest_correction(request, slug):
         request,
         "clusters/suggest.html",
         {"form": form, "cluster": cluster, "navigation": "clusters"},
+        status=status,
     )

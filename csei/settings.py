@@ -186,6 +186,10 @@ MAP_TILE_ATTRIBUTION = env("MAP_TILE_ATTRIBUTION")
 
 CLUSTER_LIST_PAGE_SIZE = 20
 
+# Where the visitor's address is for the forms' rate limits. Behind a proxy REMOTE_ADDR is
+# the proxy itself: name the header it sets instead, e.g. HTTP_X_REAL_IP.
+RATELIMIT_IP_META_KEY = env("RATELIMIT_IP_META_KEY", "REMOTE_ADDR")
+
 # Security: production values by default; `make run` (DEBUG) relaxes the ones that need HTTPS.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)

@@ -2,6 +2,7 @@ import io
 
 import pytest
 from django.contrib.auth.models import Permission, User
+from django.core.cache import cache
 from django.core.management import call_command
 
 from clusters.models import Cluster
@@ -10,6 +11,12 @@ from clusters.models import Cluster
 @pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Rate limits count in the cache; each test starts with none used."""
+    cache.clear()
 
 
 @pytest.fixture

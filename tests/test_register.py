@@ -332,3 +332,23 @@ def test_a_cluster_named_like_a_page_of_the_site_still_gets_its_own_page(anonymo
 def test_the_thanks_page_cannot_be_made_to_name_a_cluster_by_a_link(anonymous, db):
     response = anonymous.get("/clusters/register/thanks/", {"name": "Fake Cluster"})
     assert "Fake Cluster" not in response.content.decode()
+
+
+def test_an_address_that_sends_too_often_is_told_to_wait_and_nothing_is_saved(anonymous, db):
+    for _ in range(10):
+        submit(anonymous, name="")
+    response = submit(anonymous)
+    assert response.status_code == 429
+    assert (
+        "try again later"
+        in BeautifulSoup(response.content, "html.parser").find(role="alert").get_text()
+    )
+    assert not Cluster.objects.exists()
+
+
+def test_behind_a_proxy_each_visitor_has_their_own_limit(anonymous, db, settings):
+    settings.RATELIMIT_IP_META_KEY = "HTTP_X_REAL_IP"
+    for _ in range(10):
+        anonymous.post(URL, {}, HTTP_X_REAL_IP="192.0.2.1")
+    assert anonymous.post(URL, {}, HTTP_X_REAL_IP="192.0.2.1").status_code == 429
+    assert anonymous.post(URL, {}, HTTP_X_REAL_IP="192.0.2.2").status_code == 200

@@ -148,3 +148,11 @@ def test_an_unpublished_cluster_takes_no_suggestions(anonymous, make_cluster, st
 
 def test_an_unknown_cluster_is_not_found(anonymous, db):
     assert anonymous.get("/clusters/no-such-cluster/suggest/").status_code == 404
+
+
+def test_an_address_that_sends_too_often_is_told_to_wait(anonymous, cluster):
+    for _ in range(10):
+        submit(anonymous, cluster)
+    response = submit(anonymous, cluster)
+    assert response.status_code == 429
+    assert CorrectionSuggestion.objects.count() == 10
