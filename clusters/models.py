@@ -70,9 +70,6 @@ class ClusterQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Cluster.Status.PUBLISHED)
 
-    def pending(self):
-        return self.filter(status=Cluster.Status.PENDING)
-
     def for_list(self):
         """What a list row shows; a fixed number of queries whatever the page size."""
         return self.prefetch_related("fields_of_activity")
@@ -304,14 +301,6 @@ class Cluster(models.Model):
 
     def get_absolute_url(self):
         return reverse("clusters:detail", args=[self.slug])
-
-    @property
-    def is_published(self):
-        return self.status == self.Status.PUBLISHED
-
-    @property
-    def has_coordinates(self):
-        return self.latitude is not None and self.longitude is not None
 
     @property
     def place(self):
