@@ -174,44 +174,49 @@ class ClusterAdmin(admin.ModelAdmin):
 
     # update() skips Cluster.save(), so these actions set the timestamps save() would set.
 
+    def change_selected(self, request, queryset, log_message, said, **changes):
+        """Apply `changes` to the selected clusters, log it in their history and say so.
+
+        `said` is the (singular, plural) message to the user, with %d for the count.
+        """
+        clusters = list(queryset)
+        queryset.update(**changes)
+        log_bulk_change(request, clusters, log_message)
+        count = len(clusters)
+        self.message_user(request, ngettext(*said, count) % count, messages.SUCCESS)
+
     @admin.action(description=_("Publish selected clusters"), permissions=["change"])
     def publish(self, request, queryset):
         now = timezone.now()
-        clusters = list(queryset)
         queryset.filter(published_at__isnull=True).update(published_at=now)
-        queryset.update(status=Cluster.Status.PUBLISHED, updated_at=now)
-        log_bulk_change(request, clusters, "Published.")
-        self.message_user(
+        self.change_selected(
             request,
-            ngettext("%d cluster published.", "%d clusters published.", len(clusters))
-            % len(clusters),
-            messages.SUCCESS,
+            queryset,
+            "Published.",
+            ("%d cluster published.", "%d clusters published."),
+            status=Cluster.Status.PUBLISHED,
+            updated_at=now,
         )
 
     @admin.action(description=_("Mark selected clusters as verified now"), permissions=["change"])
     def mark_verified(self, request, queryset):
-        clusters = list(queryset)
-        queryset.update(last_verified_at=timezone.now())
-        log_bulk_change(request, clusters, "Marked as verified.")
-        self.message_user(
+        self.change_selected(
             request,
-            ngettext(
-                "%d cluster marked as verified.", "%d clusters marked as verified.", len(clusters)
-            )
-            % len(clusters),
-            messages.SUCCESS,
+            queryset,
+            "Marked as verified.",
+            ("%d cluster marked as verified.", "%d clusters marked as verified."),
+            last_verified_at=timezone.now(),
         )
 
     @admin.action(description=_("Archive selected clusters"), permissions=["change"])
     def archive(self, request, queryset):
-        clusters = list(queryset)
-        queryset.update(status=Cluster.Status.ARCHIVED, updated_at=timezone.now())
-        log_bulk_change(request, clusters, "Archived.")
-        self.message_user(
+        self.change_selected(
             request,
-            ngettext("%d cluster archived.", "%d clusters archived.", len(clusters))
-            % len(clusters),
-            messages.SUCCESS,
+            queryset,
+            "Archived.",
+            ("%d cluster archived.", "%d clusters archived."),
+            status=Cluster.Status.ARCHIVED,
+            updated_at=timezone.now(),
         )
 
 
