@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from csei.slugs import unique_slug
+from csei.text import unique_slug
 
 
 class CaseStudyQuerySet(models.QuerySet):

@@ -89,10 +89,11 @@ class ClusterRegistrationForm(HoneypotMixin, forms.ModelForm):
 
     def clean(self):
         cleaned_data = super().clean()
-        if cleaned_data.get("eccp_profile_url") and not cleaned_data.get("eccp_registered"):
+        registered = cleaned_data.get("eccp_registered") == Cluster.EccpRegistration.YES
+        if cleaned_data.get("eccp_profile_url") and not registered:
             self.add_error(
                 "eccp_profile_url",
-                _("Tick “registered on the ECCP” to give an ECCP profile."),
+                _("Choose “Registered” on the ECCP to give an ECCP profile."),
             )
         return cleaned_data
 

@@ -2,14 +2,15 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, Q
-from django.db.models.functions import Lower
+from django.db.models import Case, Count, Exists, OuterRef, Q, Value, When
+from django.db.models.functions import Concat, Lower, Trim
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import get_text_list
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from csei.slugs import unique_slug
+from csei.text import fold, unique_slug
 
 EARLIEST_FOUNDING_YEAR = 1800
 
@@ -77,6 +78,22 @@ class ClusterQuerySet(models.QuerySet):
     def with_member_counts(self):
         return self.annotate(registered_member_count=Count("memberships", distinct=True))
 
+    def refresh_member_types(self):
+        """Store on each of these clusters the types of its members, in one UPDATE."""
+        present = [
+            Case(
+                When(
+                    Exists(
+                        Membership.objects.filter(cluster=OuterRef("pk"), organisation__type=kind)
+                    ),
+                    then=Value(f"{kind} "),
+                ),
+                default=Value(""),
+            )
+            for kind in Organisation.Type.values
+        ]
+        return self.update(member_types=Trim(Concat(*present)))
+
 
 class Cluster(models.Model):
     class Model(models.TextChoices):
@@ -105,8 +122,26 @@ class Cluster(models.Model):
 
     class ActivityStatus(models.TextChoices):
         ACTIVE = "active", _("Active")
+        # A seed entry the 2021 mapping lists with no word on its activity: not "active" until
+        # a person confirms it.
+        LISTED = "listed", _("Listed in the 2021 mapping")
         UNKNOWN = "unknown", _("Activity unknown")
         INACTIVE = "inactive", _("Inactive")
+
+    class EccpRegistration(models.TextChoices):
+        YES = "yes", _("Registered")
+        NO = "no", _("Not registered")
+        # The 2021 mapping marks registered clusters only: its silence is not a "no".
+        UNKNOWN = "unknown", _("Not known")
+
+    class Provenance(models.TextChoices):
+        """Where a fact of the entry comes from, so that the public sees which are guesses."""
+
+        CONFIRMED = "confirmed", _("Given or confirmed by the cluster or staff")
+        SOURCE = "source", _("As the GECES mapping states it")
+        NAME = "name", _("Read from the cluster's name")
+        INFERRED = "inferred", _("Inferred, not yet confirmed")
+        UNKNOWN = "unknown", _("Unknown")
 
     class LocationPrecision(models.TextChoices):
         CITY = "city", _("City")
@@ -132,6 +167,12 @@ class Cluster(models.Model):
         STAFF = "staff", _("Staff")
 
     name = models.CharField(_("name"), max_length=200)
+    also_known_as = models.CharField(
+        _("also known as"),
+        max_length=300,
+        blank=True,
+        help_text=_("Another name: in the cluster's own language, a subtitle, an old spelling."),
+    )
     slug = models.SlugField(
         _("slug"),
         max_length=120,
@@ -157,11 +198,20 @@ class Cluster(models.Model):
     location_precision = models.CharField(
         _("location precision"), max_length=10, choices=LocationPrecision.choices, blank=True
     )
+    country_from = models.CharField(
+        _("country from"), max_length=10, choices=Provenance.choices, default=Provenance.CONFIRMED
+    )
+    place_from = models.CharField(
+        _("place from"), max_length=10, choices=Provenance.choices, default=Provenance.CONFIRMED
+    )
 
     website = models.URLField(_("website"), max_length=300, blank=True)
     contact_email = models.EmailField(_("public contact email"), blank=True)
 
     model = models.CharField(_("model"), max_length=30, choices=Model.choices, default=Model.OTHER)
+    model_from = models.CharField(
+        _("model from"), max_length=10, choices=Provenance.choices, default=Provenance.CONFIRMED
+    )
     legal_structure = models.CharField(
         _("legal structure"),
         max_length=20,
@@ -184,9 +234,11 @@ class Cluster(models.Model):
         blank=True,
         help_text=_("As the cluster states it; the members listed below may be fewer."),
     )
-    eccp_registered = models.BooleanField(
+    eccp_registered = models.CharField(
         _("registered on the ECCP"),
-        default=False,
+        max_length=10,
+        choices=EccpRegistration.choices,
+        default=EccpRegistration.UNKNOWN,
         help_text=_("Registered on the European Cluster Collaboration Platform."),
     )
     eccp_profile_url = models.URLField(_("ECCP profile"), max_length=300, blank=True)
@@ -228,9 +280,17 @@ class Cluster(models.Model):
     staff_notes = models.TextField(_("staff notes"), blank=True)
     submitter_name = models.CharField(_("submitter's name"), max_length=150, blank=True)
     submitter_email = models.EmailField(_("submitter's email"), blank=True)
+    name_in_source = models.CharField(
+        _("listed in the GECES mapping as"),
+        max_length=500,
+        blank=True,
+        help_text=_("The line as the GECES page of 2021 wrote it; empty for other entries."),
+    )
 
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Empty while no person has changed the entry since the seed was loaded: the public page
+    # says "last updated" only of a change somebody made.
+    updated_at = models.DateTimeField(_("last updated"), auto_now=True, null=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     last_verified_at = models.DateTimeField(
         _("last verified"),
@@ -239,18 +299,25 @@ class Cluster(models.Model):
         help_text=_("When a person last confirmed that this entry is true. Shown to the public."),
     )
 
-    # Text search on PostgreSQL: the cluster's text and its members' names, kept current by
-    # clusters.signals and GIN-indexed by a migration. Unused on SQLite.
+    # Derived columns, kept current by clusters.signals and the code that writes in bulk.
+    # The name as people sort it, on every database: Łomża among the L's, ecoBI among the E's.
+    sort_name = models.CharField(max_length=200, editable=False, default="")
+    # The cluster's text and its members' names, folded (csei.text.fold): searched on SQLite.
+    search_text = models.TextField(editable=False, default="")
+    # The same as a GIN-indexed document for ranked full-text search on PostgreSQL only.
     search_document = SearchVectorField(null=True, editable=False)
+    # The types of its member organisations, space-separated, so that the "has a member that
+    # is" filter and its counts need no join through every membership.
+    member_types = models.CharField(max_length=200, editable=False, default="")
 
     objects = ClusterQuerySet.as_manager()
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["sort_name", "name"]
         verbose_name = _("cluster")
         verbose_name_plural = _("clusters")
         indexes = [
-            models.Index(fields=["status", "name"]),
+            models.Index(fields=["status", "sort_name"]),
             models.Index(fields=["status", "country"]),
             models.Index(fields=["status", "-updated_at"]),
             models.Index(fields=["model"]),
@@ -280,7 +347,7 @@ class Cluster(models.Model):
                 name="cluster_year_founded_plausible",
             ),
             models.CheckConstraint(
-                condition=Q(eccp_registered=True) | Q(eccp_profile_url=""),
+                condition=Q(eccp_registered="yes") | Q(eccp_profile_url=""),
                 name="cluster_eccp_profile_only_when_registered",
             ),
             models.CheckConstraint(
@@ -295,6 +362,7 @@ class Cluster(models.Model):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = unique_slug(self, self.name, reserved=RESERVED_SLUGS)
+        self.sort_name = fold(self.name)
         if self.status == self.Status.PUBLISHED and not self.published_at:
             self.published_at = timezone.now()
         super().save(*args, **kwargs)
@@ -307,6 +375,24 @@ class Cluster(models.Model):
         """City and region as one line, without repeating a name."""
         parts = [self.city, self.region] if self.region != self.city else [self.city]
         return ", ".join(part for part in parts if part)
+
+    @property
+    def is_from_seed(self):
+        return self.source == self.Source.SEED
+
+    @property
+    def inferred_facts(self):
+        """The facts shown that are guesses still to confirm, in words: "its country and its
+        model"; empty when there are none."""
+        inferred = self.Provenance.INFERRED
+        facts = [
+            _("its country") if self.country and self.country_from == inferred else None,
+            _("its place") if self.place and self.place_from == inferred else None,
+            _("its model")
+            if self.model != self.Model.OTHER and self.model_from == inferred
+            else None,
+        ]
+        return get_text_list([str(fact) for fact in facts if fact], str(_("and")))
 
 
 class OrganisationQuerySet(models.QuerySet):

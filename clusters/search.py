@@ -1,11 +1,14 @@
-"""Text search over clusters.
+"""Text search over clusters, alike on every database.
 
-On PostgreSQL: full-text search on a stored document of the cluster's own text and its
-members' names (ranked, accent-insensitive), plus trigram similarity on the name so that
-small typos still match. On SQLite: a plain case-insensitive match on the same text.
+Each cluster stores its text and its members' names folded (csei.text.fold: no case, no
+accents), and the query is folded the same way, so `lomza`, `ŁOMŻA` and `Łomża` find the same
+clusters everywhere. On SQLite every word of the query must appear in that text. On
+PostgreSQL the same text is a GIN-indexed full-text document, ranked with the name first, and
+a trigram index on the folded name forgives small typos (`torino sociel`).
 """
 
-from django.contrib.postgres.aggregates import StringAgg
+from collections import defaultdict
+
 from django.contrib.postgres.search import (
     SearchQuery,
     SearchRank,
@@ -13,93 +16,71 @@ from django.contrib.postgres.search import (
     TrigramWordSimilarity,
 )
 from django.db import connection
-from django.db.models import (
-    Exists,
-    F,
-    FloatField,
-    Func,
-    OuterRef,
-    Q,
-    Subquery,
-    TextField,
-    Value,
-)
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models import F, FloatField, Q, Value
+from django.db.models.functions import Greatest
 
 from clusters.models import Cluster, Membership
+from csei.text import fold
 
-# Below this word similarity a name is too far from the query to count as a typo of it.
-NAME_SIMILARITY_THRESHOLD = 0.5
+# Words beyond this many are ignored: a query's cost must stay bounded.
+MAX_QUERY_WORDS = 8
 
-
-class Unaccent(Func):
-    function = "unaccent"
+# The cluster's own text, in the order it is searched and ranked.
+SEARCHED_FIELDS = [
+    "name", "also_known_as", "city", "region", "short_description", "description",
+]  # fmt: skip
 
 
 def search_clusters(queryset, query):
-    query = " ".join(query.split())
-    if not query:
+    """The clusters that match `query`, annotated with `search_rank` (higher is better)."""
+    words = fold(query).split()[:MAX_QUERY_WORDS]
+    if not words:
         return queryset
     if connection.vendor == "postgresql":
-        return _search_postgresql(queryset, query)
-    return _search_plain(queryset, query)
-
-
-def refresh_search_documents(clusters):
-    """Rebuild the stored search document of these clusters (a queryset): one UPDATE."""
-    if connection.vendor != "postgresql":
-        return
-    member_names = (
-        Membership.objects.filter(cluster=OuterRef("pk"))
-        .order_by()
-        .values("cluster")
-        .annotate(names=StringAgg("organisation__name", delimiter=" "))
-        .values("names")
-    )
-    Cluster.objects.filter(pk__in=clusters.values("pk")).update(
-        search_document=SearchVector(Unaccent("name"), weight="A", config="simple")
-        + SearchVector(Unaccent("city"), Unaccent("region"), weight="B", config="simple")
-        + SearchVector(
-            Unaccent("short_description"),
-            Unaccent("description"),
-            Unaccent(Coalesce(Subquery(member_names), Value(""), output_field=TextField())),
-            weight="C",
-            config="simple",
-        )
-    )
-
-
-def _with_members(memberships):
-    """Clusters that have at least one of these memberships."""
-    return Exists(memberships.filter(cluster=OuterRef("pk")))
-
-
-def _search_plain(queryset, query):
+        return _search_postgresql(queryset, " ".join(words))
     condition = Q()
-    for word in query.split():
-        condition &= (
-            Q(name__icontains=word)
-            | Q(short_description__icontains=word)
-            | Q(description__icontains=word)
-            | Q(city__icontains=word)
-            | Q(region__icontains=word)
-            | _with_members(Membership.objects.filter(organisation__name__icontains=word))
-        )
+    for word in words:
+        condition &= Q(search_text__contains=word)
     return queryset.filter(condition).annotate(search_rank=Value(0.0, output_field=FloatField()))
 
 
-def _search_postgresql(queryset, query):
-    text_query = SearchQuery(Unaccent(Value(query)), config="simple", search_type="plain")
-    return (
-        queryset.annotate(
-            name_similarity=TrigramWordSimilarity(Unaccent(Value(query)), Unaccent("name")),
-        )
-        .filter(Q(search_document=text_query) | Q(name_similarity__gte=NAME_SIMILARITY_THRESHOLD))
-        .annotate(
-            search_rank=Greatest(
-                SearchRank(F("search_document"), text_query),
-                F("name_similarity"),
-                output_field=FloatField(),
-            )
+def _search_postgresql(queryset, folded_query):
+    text_query = SearchQuery(folded_query, config="simple", search_type="plain")
+    # `sort_name %> query` is true where the query is close to a word sequence of the name
+    # (pg_trgm's word similarity threshold, 0.6): the condition the trigram index serves.
+    return queryset.filter(
+        Q(search_document=text_query) | Q(sort_name__trigram_word_similar=folded_query)
+    ).annotate(
+        search_rank=Greatest(
+            SearchRank(F("search_document"), text_query),
+            TrigramWordSimilarity(Value(folded_query), "sort_name"),
+            output_field=FloatField(),
         )
     )
+
+
+def search_text(cluster, member_names):
+    return fold(" ".join([*(getattr(cluster, name) for name in SEARCHED_FIELDS), *member_names]))
+
+
+def refresh_search_documents(clusters):
+    """Recompute the stored search text of these clusters (a queryset): three queries."""
+    member_names = defaultdict(list)
+    for cluster_id, name in Membership.objects.filter(cluster__in=clusters).values_list(
+        "cluster_id", "organisation__name"
+    ):
+        member_names[cluster_id].append(name)
+    changed = list(clusters.only("pk", *SEARCHED_FIELDS))
+    for cluster in changed:
+        cluster.search_text = search_text(cluster, member_names[cluster.pk])
+    Cluster.objects.bulk_update(changed, ["search_text"], batch_size=1000)
+    refresh_search_vectors(Cluster.objects.filter(pk__in=[cluster.pk for cluster in changed]))
+
+
+def refresh_search_vectors(clusters):
+    """Rebuild the PostgreSQL document from the stored text; nothing to do elsewhere."""
+    if connection.vendor == "postgresql":
+        clusters.update(
+            search_document=SearchVector("sort_name", weight="A", config="simple")
+            + SearchVector("search_text", weight="C", config="simple")
+        )

@@ -1,4 +1,8 @@
-"""Keep each cluster's stored search document in step with what it is searched by."""
+"""Keep what each cluster stores about itself for search and filters in step with its data.
+
+Code that writes in bulk (bulk_create, update) skips these signals and calls the same
+refresh functions itself.
+"""
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
@@ -17,10 +21,14 @@ def cluster_saved(sender, instance, raw=False, **kwargs):
 @receiver(post_delete, sender=Membership)
 def membership_changed(sender, instance, raw=False, **kwargs):
     if not raw:
-        refresh_search_documents(Cluster.objects.filter(pk=instance.cluster_id))
+        clusters = Cluster.objects.filter(pk=instance.cluster_id)
+        clusters.refresh_member_types()
+        refresh_search_documents(clusters)
 
 
 @receiver(post_save, sender=Organisation)
 def organisation_saved(sender, instance, created, raw=False, **kwargs):
     if not raw and not created:
-        refresh_search_documents(Cluster.objects.filter(memberships__organisation=instance))
+        clusters = Cluster.objects.filter(memberships__organisation=instance)
+        clusters.refresh_member_types()
+        refresh_search_documents(clusters)

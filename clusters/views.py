@@ -1,11 +1,10 @@
 from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django_ratelimit.decorators import ratelimit
 
-from clusters.filters import ClusterFilter, active_filters, facets
 from clusters.forms import ClusterRegistrationForm, CorrectionSuggestionForm
+from clusters.listing import ClusterListing
 from clusters.models import Cluster
 
 # Sends per visitor address and hour, counted in the shared cache (CACHE_URL).
@@ -17,18 +16,13 @@ RATE_LIMITED_MESSAGE = (
 
 
 def cluster_list(request):
-    filterset = ClusterFilter(request.GET, queryset=Cluster.objects.published())
-    paginator = Paginator(filterset.qs.for_list(), settings.CLUSTER_LIST_PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("page"))
-    panel = facets(filterset)
+    listing = ClusterListing(request.GET)
     return render(
         request,
         "clusters/cluster_list.html",
         {
-            "filterset": filterset,
-            "page": page,
-            "facets": panel,
-            "active_filters": active_filters(filterset, panel),
+            "listing": listing,
+            "page": listing.page(request.GET.get("page")),
             "navigation": "clusters",
         },
     )
@@ -63,10 +57,9 @@ def cluster_detail(request, slug):
 
 
 def cluster_map(request):
-    filterset = ClusterFilter(request.GET, queryset=Cluster.objects.published())
-    panel = facets(filterset)
+    listing = ClusterListing(request.GET)
     clusters_by_country = {}
-    for cluster in filterset.qs.order_by("country", "name").only(
+    for cluster in listing.clusters.order_by("country", "sort_name").only(
         "name", "slug", "country", "city", "region"
     ):
         clusters_by_country.setdefault(cluster.country, []).append(cluster)
@@ -74,13 +67,10 @@ def cluster_map(request):
         request,
         "clusters/cluster_map.html",
         {
-            "filterset": filterset,
-            "facets": panel,
-            "active_filters": active_filters(filterset, panel),
+            "listing": listing,
             "clusters_by_country": sorted(
                 clusters_by_country.items(), key=lambda item: item[0].name or "~"
             ),
-            "result_count": sum(len(clusters) for clusters in clusters_by_country.values()),
             "map_tile_url": settings.MAP_TILE_URL,
             "map_tile_attribution": settings.MAP_TILE_ATTRIBUTION,
             "navigation": "map",

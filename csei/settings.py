@@ -184,7 +184,7 @@ ADMINS = [("Staff", address) for address in env_list("ADMINS")]
 MAP_TILE_URL = env("MAP_TILE_URL")
 MAP_TILE_ATTRIBUTION = env("MAP_TILE_ATTRIBUTION")
 
-CLUSTER_LIST_PAGE_SIZE = 20
+CLUSTER_LIST_PAGE_SIZE = 40
 
 # Where the visitor's address is for the forms' rate limits. Behind a proxy REMOTE_ADDR is
 # the proxy itself: name the header it sets instead, e.g. HTTP_X_REAL_IP.

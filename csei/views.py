@@ -1,14 +1,14 @@
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, connection
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django_countries.fields import Country
 
-from clusters.models import Cluster, Membership
+from clusters.models import Cluster
 from themes.models import ThematicArea
 
 
@@ -21,15 +21,16 @@ def home(request):
         .order_by("-count", "country")
     )
     by_country = [(Country(row["country"]), row["count"]) for row in clusters_by_country]
-    figures = {
-        "clusters": published.count(),
-        "countries": len(by_country),
-        "eccp": published.filter(eccp_registered=True).count(),
-        "member_organisations": Membership.objects.filter(cluster__in=published)
-        .values("organisation")
-        .distinct()
-        .count(),
-    }
+    thematic_areas = list(ThematicArea.objects.public())
+    figures = published.aggregate(
+        clusters=Count("pk"),
+        eccp=Count("pk", filter=Q(eccp_registered=Cluster.EccpRegistration.YES)),
+        from_mapping=Count("pk", filter=Q(source=Cluster.Source.SEED)),
+        verified_from_mapping=Count(
+            "pk", filter=Q(source=Cluster.Source.SEED, last_verified_at__isnull=False)
+        ),
+    )
+    figures.update(countries=len(by_country), thematic_areas=len(thematic_areas))
     return render(
         request,
         "csei/home.html",
@@ -38,7 +39,7 @@ def home(request):
             "by_country": by_country,
             "largest_country_count": by_country[0][1] if by_country else 0,
             "latest_clusters": published.order_by("-published_at", "name").for_list()[:6],
-            "thematic_areas": ThematicArea.objects.public(),
+            "thematic_areas": thematic_areas,
             "navigation": "home",
         },
     )

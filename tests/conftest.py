@@ -8,6 +8,39 @@ from django.core.management import call_command
 from clusters.models import Cluster
 
 
+def pytest_collection_modifyitems(config, items):
+    """Browser tests last: their transactional database is emptied after each of them,
+    which would take the seed away from the tests that read it."""
+    items.sort(key=lambda item: "browser" in item.path.parts)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Each test database starts with the GECES mapping, loaded once.
+
+    Most tests read it; every test runs in a transaction that is rolled back, so the seed is
+    the same for each. Tests of an empty directory ask for `empty_directory`.
+    """
+    with django_db_blocker.unblock():
+        call_command("load_seed", stdout=io.StringIO())
+
+
+@pytest.fixture
+def seed(db):
+    """The GECES mapping, as `make run` loads it (already there: this names the need)."""
+
+
+@pytest.fixture
+def empty_directory(db):
+    """No clusters, case studies or organisations, for this test only; the taxonomies and
+    thematic areas of the seed stay."""
+    from cases.models import CaseStudy
+    from clusters.models import Organisation
+
+    for model in (CaseStudy, Cluster, Organisation):
+        model.objects.all().delete()
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -17,12 +50,6 @@ def _fast_password_hasher(settings):
 def _empty_cache():
     """Rate limits count in the cache; each test starts with none used."""
     cache.clear()
-
-
-@pytest.fixture
-def seed(db):
-    """The GECES mapping, loaded as `make run` loads it."""
-    call_command("load_seed", stdout=io.StringIO())
 
 
 @pytest.fixture
@@ -55,7 +82,7 @@ def make_cluster(db):
     """A published cluster with sensible defaults; override any field."""
 
     def make(**fields):
-        fields.setdefault("name", f"Cluster {Cluster.objects.count() + 1}")
+        fields.setdefault("name", f"Test cluster {Cluster.objects.count() + 1}")
         fields.setdefault("status", Cluster.Status.PUBLISHED)
         fields.setdefault("country", "FR")
         return Cluster.objects.create(**fields)

@@ -6,9 +6,17 @@ from django.db import transaction
 from django.db.models import Count
 
 from clusters.management.commands.generate_demo_data import DEMO_NOTE
-from clusters.models import Cluster, FieldOfActivity, Organisation
+from clusters.models import (
+    Cluster,
+    FieldOfActivity,
+    InnovationType,
+    MemberService,
+    Membership,
+    Organisation,
+)
+from csei.text import fold
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.usefixtures("empty_directory")
 
 
 def generate(clusters, **options):
@@ -31,7 +39,8 @@ def test_it_adds_the_number_of_published_clusters_asked_for():
 
 
 def test_it_loads_the_seed_first_when_the_taxonomies_are_empty():
-    assert not FieldOfActivity.objects.exists()
+    for model in (FieldOfActivity, MemberService, InnovationType):
+        model.objects.all().delete()
 
     generate(5)
 
@@ -45,6 +54,16 @@ def test_every_cluster_has_between_3_and_30_members():
     member_counts = demo_clusters().annotate(members=Count("memberships"))
 
     assert all(3 <= cluster.members <= 30 for cluster in member_counts)
+
+
+def test_each_cluster_stores_the_types_of_its_members():
+    generate(20)
+
+    for cluster in demo_clusters():
+        types = set(
+            Membership.objects.filter(cluster=cluster).values_list("organisation__type", flat=True)
+        )
+        assert set(cluster.member_types.split()) == types
 
 
 def test_some_organisations_are_members_of_several_clusters():
@@ -64,7 +83,9 @@ def test_clusters_are_tagged_and_placed():
         assert cluster.fields_of_activity.all()
         assert cluster.services.all()
         assert (cluster.latitude is None) == (cluster.longitude is None)
-        assert cluster.eccp_registered or not cluster.eccp_profile_url
+        assert cluster.eccp_registered == "yes" or not cluster.eccp_profile_url
+        assert cluster.sort_name == fold(cluster.name)
+        assert cluster.search_text.startswith(fold(cluster.name))
         assert cluster.label != Cluster.Label.NONE or cluster.label_expires_on is None
 
 

@@ -31,7 +31,7 @@ def full_cluster(make_cluster):
         initiated_by=Cluster.InitiatedBy.GRASSROOTS,
         year_founded=2015,
         member_count=40,
-        eccp_registered=True,
+        eccp_registered="yes",
         eccp_profile_url="https://eccp.example.org/exemple",
         label=Cluster.Label.ESCA_SILVER,
     )
@@ -72,7 +72,7 @@ def test_a_cluster_page_groups_members_by_type(client, full_cluster):
 
 def test_a_cluster_page_lists_public_themes_and_published_cases(client, full_cluster):
     full_cluster.thematic_areas.add(
-        ThematicArea.objects.create(name="Skills", status=ThematicArea.Status.ACTIVE),
+        ThematicArea.objects.get(name="Skills"),
         ThematicArea.objects.create(name="Hidden theme", status=ThematicArea.Status.PROPOSED),
     )
     CaseStudy.objects.create(title="Told", cluster=full_cluster, status="published")

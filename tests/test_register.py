@@ -9,6 +9,8 @@ from django.utils import timezone
 
 from clusters.models import Cluster, FieldOfActivity, Membership, Organisation
 
+pytestmark = pytest.mark.usefixtures("empty_directory")
+
 URL = "/clusters/register/"
 
 VALID = {
@@ -131,8 +133,7 @@ def test_a_post_from_elsewhere_without_the_form_token_is_refused(db):
 
 
 def test_it_keeps_the_ticked_fields_of_activity(anonymous, db):
-    ecology = FieldOfActivity.objects.create(name="Ecology")
-    FieldOfActivity.objects.create(name="Housing")
+    ecology = FieldOfActivity.objects.get(name="Ecology")
 
     submit(anonymous, fields_of_activity=[str(ecology.pk)])
 
@@ -243,12 +244,12 @@ def test_it_rejects_an_eccp_profile_without_the_eccp_registration(anonymous, db)
 
 def test_it_accepts_an_eccp_profile_with_the_eccp_registration(anonymous, db):
     response = submit(
-        anonymous, eccp_registered="on", eccp_profile_url="ec.europa.eu/eccp/profile/1"
+        anonymous, eccp_registered="yes", eccp_profile_url="ec.europa.eu/eccp/profile/1"
     )
 
     assert response.status_code == 302
     cluster = Cluster.objects.get()
-    assert cluster.eccp_registered is True
+    assert cluster.eccp_registered == "yes"
     assert cluster.eccp_profile_url == "https://ec.europa.eu/eccp/profile/1"
 
 

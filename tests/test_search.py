@@ -4,6 +4,8 @@ import pytest
 from django.db import connection
 
 from clusters.models import Cluster, Membership, Organisation
+from csei.text import fold
+from tests.pages import get_page
 
 pytestmark = pytest.mark.usefixtures("seed")
 postgresql_only = pytest.mark.skipif(
@@ -63,11 +65,38 @@ def test_search_syntax_characters_are_taken_literally(client, query):
     search(client, query)
 
 
-@postgresql_only
-def test_it_ignores_accents(client):
-    assert search(client, "lomza") == ["Łomża Social Economy Cluster"]
-    assert search(client, "walbrzych") == [
-        "Heritage Trail Social Cluster - Social Enterprises Cluster in Wałbrzych"
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [
+        ("lomza", "Łomża Social Economy Cluster"),
+        ("ŁOMŻA", "Łomża Social Economy Cluster"),
+        ("łomża", "Łomża Social Economy Cluster"),
+        ("orebro", "The Partnership for social innovation in Örebro County"),
+        ("ÖREBRO", "The Partnership for social innovation in Örebro County"),
+        ("walbrzych", "Heritage Trail Social Cluster - Social Enterprises Cluster in Wałbrzych"),
+        ("CIESZYN", "Cieszyn Social Cluster"),
+    ],
+)
+def test_it_ignores_case_and_accents_on_every_database(client, query, found):
+    assert search(client, query) == [found]
+
+
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [
+        ("Klastr", "SINEC - Social Innovation and Enterprise Cluster"),
+        ("socialnich inovaci", "SINEC - Social Innovation and Enterprise Cluster"),
+        ("Esnaf", "Shopkeepers Artisans and Production Marketing Cooperative"),
+        ("Üreticiler", "Shopkeepers Artisans and Production Marketing Cooperative"),
+    ],
+)
+def test_it_finds_a_cluster_by_another_name_it_is_known_by(client, query, found):
+    assert search(client, query) == [found]
+
+
+def test_a_search_of_many_words_uses_the_first_eight(client):
+    assert search(client, "arctic tourism " + "cluster " * 50) == [
+        "Smart and Sustainable Arctic Tourism Cluster"
     ]
 
 
@@ -82,7 +111,6 @@ def test_it_ranks_a_name_match_above_a_description_match(client, make_cluster):
     assert search(client, "circularium") == ["Circularium", "Zeta Partnership"]
 
 
-@postgresql_only
 def test_it_finds_member_names_without_accents(client):
     organisation = Organisation.objects.create(name="Spółdzielnia Łąka", country="PL")
     Membership.objects.create(
@@ -122,3 +150,44 @@ def test_an_edited_description_is_found(client, seed):
     cluster.description = "Supports wombat rescue."
     cluster.save()
     assert search(client, "wombat") == ["Impact Noord"]
+
+
+def test_names_sort_as_a_person_expects_on_every_database(client, settings):
+    settings.CLUSTER_LIST_PAGE_SIZE = 100
+    found = [
+        cluster.name for cluster in client.get("/clusters/?sort=name").context["page"].object_list
+    ]
+    # Capitals and accents do not move a name: ecoBI among the E's, Łomża among the L's.
+    assert found.index("AgroBioCluster") < found.index("ANE - Navarra Social Economy Cluster")
+    assert (
+        found.index("Eco-construction clusters (Grappes d'entreprises) Wallonie")
+        < found.index("ecoBI")
+        < found.index("Elephant path")
+    )
+    assert (
+        found.index("Lithuanian Social Innovation Cluster (LSIC)")
+        < found.index("Łomża Social Economy Cluster")
+        < found.index("Lower Carpathians Social Economy Cluster")
+    )
+    assert found == sorted(found, key=fold)
+
+
+def test_without_a_search_the_sort_box_names_the_order_used(client):
+    page = get_page(client, "/clusters/")
+    options = page.soup.find("select", attrs={"name": "sort"}).find_all("option")
+    assert [option.get_text() for option in options] == ["Name", "Recently updated", "Country"]
+    assert [option.get_text() for option in options if option.has_attr("selected")] == ["Name"]
+
+
+def test_with_a_search_the_sort_box_offers_the_best_match_first(client):
+    page = get_page(client, "/clusters/?q=social")
+    options = page.soup.find("select", attrs={"name": "sort"}).find_all("option")
+    assert [option.get_text() for option in options] == [
+        "Best match", "Name", "Recently updated", "Country",
+    ]  # fmt: skip
+    assert [option.get_text() for option in options if option.has_attr("selected")] == [
+        "Best match"
+    ]
+    sorted_page = get_page(client, "/clusters/?q=social&sort=country")
+    chosen = sorted_page.soup.find("select", attrs={"name": "sort"}).find("option", selected=True)
+    assert chosen.get_text() == "Country"

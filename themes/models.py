@@ -2,7 +2,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from csei.slugs import unique_slug
+from csei.text import unique_slug
 
 
 class ThematicAreaQuerySet(models.QuerySet):

@@ -57,15 +57,64 @@ def test_the_filters_work_without_javascript(seeded, new_page, visit, check):
     check(page, accessibility=False)
 
 
-def test_changing_a_filter_applies_it_at_once_with_javascript(seeded, page, visit, check):
-    visit(page, "/clusters/")
-    before = cluster_cards(page).count()
+def focused(page):
+    return page.evaluate(
+        "() => [document.activeElement.name || '', document.activeElement.value || '']"
+    )
 
-    country_checkbox(page, "France").check()
-    # No press on the submit button: the page's script submits the form on change.
-    page.wait_for_url(re.compile(r"[?&]country=FR\b"), timeout=5_000)
 
-    assert parse_qs(urlsplit(page.url).query).get("country") == ["FR"]
-    assert 0 < cluster_cards(page).count() < before
-    assert country_checkbox(page, "France").is_checked()
-    check(page)
+def test_on_a_phone_three_filters_apply_in_a_row_with_the_panel_open_and_focus_kept(
+    seeded, page, visit, check
+):
+    visit(page, "/clusters/", width=375)
+    panel = page.locator("details.filter-panel")
+    assert not panel.evaluate("element => element.open"), "the filters start folded on a phone"
+    page.get_by_text("Filters", exact=True).click()
+    assert page.get_by_text("Each change to a filter applies at once.").is_visible()
+    total = page.locator(".results__count")
+
+    country_checkbox(page, "Poland").check()
+    page.wait_for_url(re.compile(r"[?&]country=PL\b"))
+    expect_count(total, "8 clusters")
+    assert focused(page) == ["country", "PL"]
+    assert panel.evaluate("element => element.open")
+
+    country_checkbox(page, "Croatia").check()
+    page.wait_for_url(re.compile(r"country=HR"))
+    expect_count(total, "13 clusters")
+    assert focused(page) == ["country", "HR"]
+
+    # As a keyboard user does: move to the list, then pick.
+    page.get_by_label("Activity").focus()
+    page.get_by_label("Activity").select_option("unknown")
+    page.wait_for_url(re.compile(r"activity=unknown"))
+    expect_count(total, "6 clusters")
+    assert focused(page) == ["activity", "unknown"]
+    assert panel.evaluate("element => element.open")
+    query = parse_qs(urlsplit(page.url).query)
+    assert sorted(query["country"]) == ["HR", "PL"]
+    assert query["activity"] == ["unknown"]
+    assert set(query) == {"country", "activity"}
+    assert page.get_by_role("status").filter(has_text="6 clusters").count() == 1
+    check(page, width=375)
+
+    page.go_back()
+    expect_count(total, "13 clusters")
+    assert not page.get_by_label("Activity").input_value()
+
+
+def expect_count(locator, text):
+    from playwright.sync_api import expect
+
+    expect(locator).to_have_text(text)
+
+
+def test_the_downloads_carry_the_filters(seeded, page, visit):
+    visit(page, "/clusters/?country=FI")
+    link = page.get_by_role("link", name="CSV spreadsheet")
+    assert parse_qs(urlsplit(link.get_attribute("href")).query) == {"country": ["FI"]}
+    with page.expect_download() as download:
+        link.click()
+    with open(download.value.path(), encoding="utf-8") as downloaded:
+        content = downloaded.read()
+    assert content.count("\n") == 1 + 3

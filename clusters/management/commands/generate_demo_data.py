@@ -22,7 +22,7 @@ from clusters.models import (
     Organisation,
 )
 from clusters.search import refresh_search_documents
-from csei.slugs import make_slug
+from csei.text import fold, make_slug
 from themes.models import ThematicArea
 
 DEMO_NOTE = "Demo data made by generate_demo_data: not a real cluster."
@@ -346,9 +346,9 @@ class DemoData:
                 for term in cluster_tags[name]
             ]
             relation.remote_field.through.objects.bulk_create(rows)
-        refresh_search_documents(
-            Cluster.objects.filter(pk__in=[cluster.pk for cluster in clusters])
-        )
+        written = Cluster.objects.filter(pk__in=[cluster.pk for cluster in clusters])
+        written.refresh_member_types()
+        refresh_search_documents(written)
         return {"clusters": clusters, "organisations": organisations, "memberships": memberships}
 
     def tags(self):
@@ -368,13 +368,14 @@ class DemoData:
         coordinates = precision != Cluster.LocationPrecision.COUNTRY
         place = city if precision == Cluster.LocationPrecision.CITY else region
         year_founded = rng.randint(1985, self.now.year) if rng.random() < 0.85 else None
-        eccp_registered = rng.random() < 0.25
+        eccp_registered = rng.choices(list(Cluster.EccpRegistration), [25, 35, 40])[0]
         label = rng.choices(list(Cluster.Label), [90, 5, 3, 2])[0]
         published_at = self.now - datetime.timedelta(days=rng.randint(1, 1500))
         verified_at = published_at + datetime.timedelta(days=rng.randint(0, 300))
         topic = " and ".join(self.field_names[pk].lower() for pk in tags["fields_of_activity"][:2])
         return Cluster(
             name=name,
+            sort_name=fold(name),
             slug=slug,
             short_description=f"Cooperation cluster in {place} working on {topic}.",
             description=self.description(city, region, year_founded),
@@ -394,10 +395,10 @@ class DemoData:
             eccp_registered=eccp_registered,
             eccp_profile_url=(
                 f"https://www.clustercollaboration.eu/cluster-organisations/{slug}"
-                if eccp_registered and rng.random() < 0.8
+                if eccp_registered == Cluster.EccpRegistration.YES and rng.random() < 0.8
                 else ""
             ),
-            activity_status=rng.choices(list(Cluster.ActivityStatus), [85, 10, 5])[0],
+            activity_status=rng.choices(list(Cluster.ActivityStatus), [80, 5, 10, 5])[0],
             label=label,
             label_expires_on=(
                 None

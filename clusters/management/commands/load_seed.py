@@ -14,9 +14,12 @@ from clusters.models import (
     Membership,
     Organisation,
 )
+from clusters.search import refresh_search_documents
 from themes.models import ThematicArea
 
 FIXTURES = settings.BASE_DIR / "fixtures"
+# The facts of a seed entry whose provenance the fixture records, and the fields of each.
+SEED_FACTS = {"country": ["country"], "place": ["region", "city"], "model": ["model"]}
 
 
 def read(name):
@@ -26,21 +29,29 @@ def read(name):
 class Command(BaseCommand):
     help = (
         "Load the GECES mapping: taxonomies, thematic areas, clusters, members and case "
-        "studies. Rows that exist already (by name) are left as they are, so staff edits "
-        "survive and running it twice changes nothing."
+        "studies. Missing rows are created. Seed clusters loaded before are brought up to "
+        "date with the fixtures, except what a person has changed since; running it twice "
+        "changes nothing."
     )
 
     @transaction.atomic
     def handle(self, *args, **options):
+        terms = self.load_taxonomies()
+        thematic_areas = self.load_thematic_areas()
+        clusters, corrected = self.load_clusters()
         created = {
-            "terms": self.load_taxonomies(),
-            "thematic areas": self.load_thematic_areas(),
-            "clusters": self.load_clusters(),
+            "terms": terms,
+            "thematic areas": thematic_areas,
+            "clusters": clusters,
             "memberships": self.load_memberships(),
             "case studies": self.load_case_studies(),
         }
         summary = ", ".join(f"{count} {kind}" for kind, count in created.items())
-        self.stdout.write(self.style.SUCCESS(f"Seed loaded. Created {summary}."))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Seed loaded. Created {summary}; corrected {corrected} clusters loaded before."
+            )
+        )
 
     def load_taxonomies(self):
         created = 0
@@ -68,42 +79,73 @@ class Command(BaseCommand):
         return created
 
     def load_clusters(self):
-        created = 0
+        """Create the mapped clusters that are missing; correct the ones loaded before.
+
+        A seed entry nobody has changed since it was loaded takes the fixture as it is now.
+        One a person has changed keeps their values: only the provenance of the facts still
+        as the seed gave them, and the source line and other names, are filled in.
+        """
+        created, corrected = 0, []
         fields = {term.slug: term for term in FieldOfActivity.objects.all()}
+        existing = {cluster.name: cluster for cluster in Cluster.objects.all()}
         for row in read("clusters"):
-            if Cluster.objects.filter(name=row["name"]).exists():
-                continue
-            cluster = Cluster.objects.create(**self.cluster_values(row))
-            cluster.fields_of_activity.set([fields[slug] for slug in row["fields_of_activity"]])
-            created += 1
-        return created
+            values = self.cluster_values(row)
+            cluster = existing.get(row["name"])
+            if cluster is None:
+                cluster = Cluster.objects.create(**values)
+                cluster.fields_of_activity.set([fields[slug] for slug in row["fields_of_activity"]])
+                # Loading is not an update by a person: the public page shows none.
+                Cluster.objects.filter(pk=cluster.pk).update(updated_at=None)
+                created += 1
+            elif cluster.source == Cluster.Source.SEED:
+                changes = self.corrections(cluster, values)
+                if changes:
+                    # update(), so that auto_now does not date the correction as a person's.
+                    Cluster.objects.filter(pk=cluster.pk).update(**changes)
+                    corrected.append(cluster.pk)
+        refresh_search_documents(Cluster.objects.filter(pk__in=corrected))
+        return created, len(corrected)
+
+    def corrections(self, cluster, values):
+        if cluster.updated_at is None:
+            wanted = {
+                name: value
+                for name, value in values.items()
+                if name not in ("status", "source", "name")
+            }
+        else:
+            wanted = {
+                f"{fact}_from": values[f"{fact}_from"]
+                for fact, names in SEED_FACTS.items()
+                if all(getattr(cluster, name) == values[name] for name in names)
+            }
+            for name in ("name_in_source", "also_known_as"):
+                if not getattr(cluster, name):
+                    wanted[name] = values[name]
+        return {name: value for name, value in wanted.items() if getattr(cluster, name) != value}
 
     def cluster_values(self, row):
         has_coordinates = row["latitude"] is not None
-        notes = [f"Listed in the GECES mapping as: {row['name_in_source']}"]
-        if row["country_from"] == "inferred":
-            notes.append("Country inferred from the place or the name: confirm it.")
-        elif row["country_from"] == "unknown":
-            notes.append("Country unknown.")
-        if not has_coordinates:
-            notes.append("No coordinates.")
-        if row["note"]:
-            notes.append(row["note"])
         return {
             "name": row["name"],
+            "name_in_source": row["name_in_source"],
+            "also_known_as": row["also_known_as"],
             "country": row["country"],
+            "country_from": row["country_from"],
             "region": row["region"],
             "city": row["city"],
+            "place_from": row["place_from"],
             "latitude": Decimal(row["latitude"]) if has_coordinates else None,
             "longitude": Decimal(row["longitude"]) if has_coordinates else None,
             "location_precision": row["location_precision"],
             "model": row["model"],
+            "model_from": row["model_from"],
             "eccp_registered": row["eccp_registered"],
             "activity_status": row["activity_status"],
             "status": Cluster.Status.PUBLISHED,
             "source": Cluster.Source.SEED,
             "needs_review": row["country_from"] != "source" or not has_coordinates,
-            "staff_notes": "\n".join(notes),
+            "staff_notes": row["note"],
         }
 
     def load_memberships(self):
