@@ -302,12 +302,12 @@ class MembershipAdmin(admin.ModelAdmin):
 
 @admin.register(CorrectionSuggestion)
 class CorrectionSuggestionAdmin(admin.ModelAdmin):
-    list_display = ["cluster", "name", "status", "created_at"]
-    list_filter = ["status"]
+    list_display = ["cluster", "kind", "field", "name", "status", "created_at"]
+    list_filter = ["status", "kind"]
     list_select_related = ["cluster"]
-    search_fields = ["cluster__name", "message", "name", "email"]
+    search_fields = ["cluster__name", "proposed_value", "message", "name", "email"]
     autocomplete_fields = ["cluster"]
-    readonly_fields = ["created_at"]
+    readonly_fields = ["created_at", "current_value"]
     actions = ["mark_handled"]
 
     @admin.action(description=_("Mark selected suggestions as handled"), permissions=["change"])

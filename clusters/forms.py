@@ -1,91 +1,268 @@
+"""The public forms about clusters: register one, update it through its link, suggest a
+correction; and the writes that span several models, each in one transaction."""
+
 from django import forms
 from django.conf import settings
-from django.core.mail import mail_admins
 from django.db import models, transaction
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 
-from clusters.models import Cluster, CorrectionSuggestion, Membership, Organisation
+from clusters.geocoding import country_choices, locate
+from clusters.models import (
+    Cluster,
+    CorrectionSuggestion,
+    FieldOfActivity,
+    InnovationType,
+    MemberService,
+    Membership,
+    Organisation,
+)
+from csei.emails import notify_staff, send_email
+from csei.forms import ConsentField, HoneypotMixin, PublicFormMixin
+from csei.text import fold
+from themes.models import ThematicArea
 
+MIN_MEMBERS = 2
 MAX_MEMBERS = 200
+# Blank member rows offered without JavaScript, and added by "More member rows".
+SPARE_MEMBER_ROWS = 3
+
+# One sentence each, so that a person can tell the models apart.
+MODEL_EXPLANATIONS = {
+    Cluster.Model.PTCE: _(
+        "A pôle territorial de coopération économique, the French model: social economy "
+        "enterprises, businesses, local authorities and research of one territory run a joint "
+        "structure together."
+    ),
+    Cluster.Model.SOCIAL_ECONOMY_CLUSTER: _(
+        "Mostly social economy enterprises (cooperatives, associations, mutuals, foundations, "
+        "social enterprises) working together in one place."
+    ),
+    Cluster.Model.SOCIAL_INNOVATION_CLUSTER: _(
+        "Built around developing and spreading social innovation, often with researchers, "
+        "public bodies and businesses."
+    ),
+    Cluster.Model.COOPERATIVE_GROUP: _(
+        "Cooperatives that share services, investment or a brand through joint structures."
+    ),
+    Cluster.Model.TERRITORIAL_PARTNERSHIP: _(
+        "Public and private organisations of one territory, often brought together by a local "
+        "authority, around local development or jobs."
+    ),
+    Cluster.Model.OTHER: _("None of these: say more in the description."),
+}
+NOT_SURE = _("Not sure")
 
 
-def formfield_assuming_https(model_field, **kwargs):
-    """Web addresses typed without a scheme are taken as https://, as Django 6 will."""
+def formfield(model_field, **kwargs):
+    """Web addresses typed without a scheme are taken as https://, as Django 6 will; what a
+    person did not choose stays unchosen."""
     if isinstance(model_field, models.URLField):
         kwargs["assume_scheme"] = "https"
-    return model_field.formfield(**kwargs)
+    field = model_field.formfield(**kwargs)
+    if field is not None and getattr(model_field, "choices", None) and not model_field.blank:
+        field.initial = None
+    return field
 
 
-class HoneypotMixin(forms.Form):
-    """A field people never see; bots that fill every field give themselves away."""
-
-    homepage = forms.CharField(
-        required=False,
-        label=_("Leave this field empty"),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+def country_field(**kwargs):
+    return forms.ChoiceField(
+        choices=[("", _("Choose a country"))] + country_choices(list(countries)), **kwargs
     )
 
-    def clean_homepage(self):
-        if self.cleaned_data["homepage"]:
-            raise forms.ValidationError(_("This field must be left empty."))
-        return ""
+
+class CountryNameField(forms.CharField):
+    """A country typed by name, with the names offered by a <datalist>: two hundred member
+    rows would otherwise each carry a list of every country."""
+
+    widget = forms.TextInput(attrs={"list": "country-names", "autocomplete": "off"})
+
+    def __init__(self, **kwargs):
+        super().__init__(max_length=100, **kwargs)
+
+    def prepare_value(self, value):
+        return countries.name(value) or value
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return ""
+        by_name = {fold(name): code for code, name in countries}
+        code = value.upper() if value.upper() in countries else by_name.get(fold(value))
+        if code is None:
+            raise forms.ValidationError(_("Choose a country from the list."))
+        return code
 
 
-class ClusterRegistrationForm(HoneypotMixin, forms.ModelForm):
-    members = forms.CharField(
-        label=_("Member organisations"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 6}),
-        help_text=_("One organisation per line. We link each to the same organisation if it is "
-                    "already in the directory."),
-    )  # fmt: skip
-    consent = forms.BooleanField(
-        label=_("I may share this information, and GECES staff may contact me about it."),
+class MemberForm(PublicFormMixin, forms.Form):
+    name = forms.CharField(label=_("Organisation"), max_length=200)
+    type = forms.ChoiceField(
+        label=_("Type"), choices=[("", _("Choose a type"))] + Organisation.Type.choices
     )
+    role = forms.ChoiceField(
+        label=_("Role"),
+        required=False,
+        choices=[("", _("Member"))]
+        + [choice for choice in Membership.Role.choices if choice[0] != Membership.Role.MEMBER],
+    )
+    website = forms.URLField(
+        label=_("Website"), required=False, max_length=300, assume_scheme="https"
+    )
+    country = CountryNameField(
+        label=_("Country"), required=False, help_text=_("If not the cluster's country.")
+    )
+
+
+class BaseMemberFormSet(forms.BaseFormSet):
+    def country_names(self):
+        """The names the member rows' country field offers, European countries first."""
+        return [name for _group, choices in country_choices(list(countries)) for _, name in choices]
+
+    def rows(self, cluster_country):
+        """The members named, each in the cluster's country unless another was chosen."""
+        return [
+            {**form.cleaned_data, "country": form.cleaned_data["country"] or cluster_country}
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+
+    def clean(self):
+        names = set()
+        for form in self.forms:
+            if form.errors or not form.cleaned_data or form.cleaned_data.get("DELETE"):
+                continue
+            key = Organisation.key(form.cleaned_data["name"], form.cleaned_data["country"])
+            if key in names:
+                form.add_error("name", _("This organisation is already listed above."))
+            names.add(key)
+
+
+MemberFormSet = forms.formset_factory(
+    MemberForm,
+    formset=BaseMemberFormSet,
+    extra=0,
+    min_num=MIN_MEMBERS,
+    max_num=MAX_MEMBERS,
+    validate_min=True,
+    validate_max=True,
+    absolute_max=MAX_MEMBERS,
+    can_delete=True,
+    can_delete_extra=False,
+)
+MEMBER_ERRORS = {
+    "too_few_forms": _("Name at least %(num)d member organisations."),
+    "too_many_forms": _("Name at most %(num)d member organisations here; staff can add more."),
+}
+
+
+def member_formset(data=None, cluster=None, more_rows=False):
+    """The members' rows: those of `cluster` to edit, and blank ones to add to."""
+    initial = []
+    if cluster is not None:
+        initial = [
+            {
+                "name": membership.organisation.name,
+                "type": membership.organisation.type,
+                "role": "" if membership.role == Membership.Role.MEMBER else membership.role,
+                "website": membership.organisation.website,
+                "country": ""
+                if membership.organisation.country == cluster.country
+                else membership.organisation.country.code,
+            }
+            for membership in cluster.memberships.select_related("organisation")
+        ]
+    if data is not None and more_rows:
+        data = data.copy()
+        total = "members-TOTAL_FORMS"
+        data[total] = str(min(int(data.get(total) or 0), MAX_MEMBERS) + SPARE_MEMBER_ROWS)
+    formset = MemberFormSet(data, initial=initial, prefix="members", error_messages=MEMBER_ERRORS)
+    if data is None:
+        # min_num rows come on top of the extra ones.
+        formset.extra = max(SPARE_MEMBER_ROWS - len(initial), 1)
+    return formset
+
+
+class ClusterDetailsForm(PublicFormMixin, forms.ModelForm):
+    """What a cluster says about itself, on registering and when it updates its entry."""
+
+    latitude = forms.DecimalField(required=False, widget=forms.HiddenInput)
+    longitude = forms.DecimalField(required=False, widget=forms.HiddenInput)
 
     class Meta:
         model = Cluster
-        formfield_callback = formfield_assuming_https
+        formfield_callback = formfield
         fields = [
-            "name", "country", "region", "city", "website", "contact_email",
-            "short_description", "description", "model", "legal_structure",
+            "name", "short_description", "description", "website", "contact_email",
+            "country", "region", "city", "latitude", "longitude", "model", "legal_structure",
             "legal_entity_name", "initiated_by", "year_founded", "member_count",
-            "fields_of_activity", "eccp_registered", "eccp_profile_url",
-            "submitter_name", "submitter_email",
+            "thematic_areas", "fields_of_activity", "services", "innovation_types",
+            "eccp_registered", "eccp_profile_url",
         ]  # fmt: skip
         widgets = {
-            "fields_of_activity": forms.CheckboxSelectMultiple,
             "description": forms.Textarea(attrs={"rows": 6}),
+            "model": forms.RadioSelect,
+            "initiated_by": forms.RadioSelect,
+            "eccp_registered": forms.RadioSelect,
+            "thematic_areas": forms.CheckboxSelectMultiple,
+            "fields_of_activity": forms.CheckboxSelectMultiple,
+            "services": forms.CheckboxSelectMultiple,
+            "innovation_types": forms.CheckboxSelectMultiple,
         }
         labels = {
-            "submitter_name": _("Your name"),
-            "submitter_email": _("Your email"),
+            "contact_email": _("Public contact email"),
+            "thematic_areas": _("Thematic areas to join"),
+            "eccp_registered": _("Registered on the European Cluster Collaboration Platform"),
+            "eccp_profile_url": _("ECCP profile address"),
+            "member_count": _("Number of members in all"),
         }
         help_texts = {
-            "submitter_email": _("Not published. Staff write to you if they have a question."),
-            "contact_email": _("Published on the cluster's page. Leave empty if you prefer."),
             "short_description": _("One or two sentences shown in the list."),
+            "contact_email": _("Shown on the cluster's page. Leave empty if you prefer."),
+            "region": _("The region, province or territory where the cluster works."),
+            "thematic_areas": _("Areas where clusters cooperate across borders."),
+            "member_count": _("Including members you do not list below."),
+            "legal_entity_name": _("The name of the association, cooperative or company."),
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ("country", "short_description", "submitter_name", "submitter_email"):
-            self.fields[name].required = True
+        self.fields["country"] = country_field(label=_("Country"))
+        self.fields["model"].choices = [
+            (value, label) for value, label in Cluster.Model.choices
+        ]  # no blank choice: the radio buttons start unticked
+        self.fields["initiated_by"].required = False
+        self.fields["initiated_by"].choices = [
+            choice for choice in Cluster.InitiatedBy.choices if choice[0] != "unknown"
+        ]
+        self.fields["legal_structure"].required = False
+        self.fields["legal_structure"].choices = [("", _("Choose a legal structure"))] + [
+            choice for choice in Cluster.LegalStructure.choices if choice[0] != "unknown"
+        ]
+        self.fields["eccp_registered"].required = False
+        self.fields["eccp_registered"].choices = [
+            (Cluster.EccpRegistration.YES, _("Yes")),
+            (Cluster.EccpRegistration.NO, _("No")),
+            (Cluster.EccpRegistration.UNKNOWN, NOT_SURE),
+        ]
+        self.fields["thematic_areas"].queryset = ThematicArea.objects.public()
+        for name, model in [
+            ("fields_of_activity", FieldOfActivity),
+            ("services", MemberService),
+            ("innovation_types", InnovationType),
+        ]:
+            self.fields[name].queryset = model.objects.all()
+        if self.instance.pk:
+            self.initial["country"] = self.instance.country.code
 
-    def clean_members(self):
-        names = []
-        for line in self.cleaned_data["members"].splitlines():
-            name = " ".join(line.split())
-            if name and name.lower() not in {known.lower() for known in names}:
-                names.append(name)
-        if len(names) > MAX_MEMBERS:
-            raise forms.ValidationError(
-                _("Please list at most %(count)d members here.") % {"count": MAX_MEMBERS}
-            )
-        if any(len(name) > 200 for name in names):
-            raise forms.ValidationError(_("Each organisation name must be 200 characters or less."))
-        return names
+    def clean_legal_structure(self):
+        return self.cleaned_data["legal_structure"] or Cluster.LegalStructure.UNKNOWN
+
+    def clean_initiated_by(self):
+        return self.cleaned_data["initiated_by"] or Cluster.InitiatedBy.UNKNOWN
+
+    def clean_eccp_registered(self):
+        return self.cleaned_data["eccp_registered"] or Cluster.EccpRegistration.UNKNOWN
 
     def clean(self):
         cleaned_data = super().clean()
@@ -93,53 +270,215 @@ class ClusterRegistrationForm(HoneypotMixin, forms.ModelForm):
         if cleaned_data.get("eccp_profile_url") and not registered:
             self.add_error(
                 "eccp_profile_url",
-                _("Choose “Registered” on the ECCP to give an ECCP profile."),
+                _("Answer “Yes” to the ECCP question to give an ECCP profile."),
             )
         return cleaned_data
 
-    @transaction.atomic
-    def save(self):
-        cluster = super().save(commit=False)
-        cluster.status = Cluster.Status.PENDING
-        cluster.source = Cluster.Source.REGISTRATION
-        cluster.needs_review = True
-        cluster.save()
-        self.save_m2m()
-        for name in self.cleaned_data["members"]:
-            organisation = Organisation.objects.matching(name, cluster.country).first()
-            if organisation is None:
-                organisation = Organisation.objects.create(name=name, country=cluster.country)
-            Membership.objects.get_or_create(cluster=cluster, organisation=organisation)
-        transaction.on_commit(
-            lambda: mail_admins(
-                f"New cluster registration: {cluster.name}",
-                f"{cluster.submitter_name} <{cluster.submitter_email}> registered "
-                f"“{cluster.name}”. Review it in the admin: {settings.SITE_URL}"
-                f"{reverse('admin:clusters_cluster_change', args=[cluster.pk])}",
-                fail_silently=True,
+    def _post_clean(self):
+        super()._post_clean()
+        self.place()
+
+    def place(self):
+        """Coordinates: where the person put the pin, or else worked out from the place."""
+        data = self.cleaned_data
+        if not data.get("country") or self.has_error("country"):
+            return
+        pinned = data.get("latitude") is not None and data.get("longitude") is not None
+        changed = {"country", "region", "city", "latitude", "longitude"} & set(self.changed_data)
+        if pinned and {"latitude", "longitude"} & set(self.changed_data):
+            self.instance.location_precision = Cluster.LocationPrecision.CITY
+        elif changed or not self.instance.pk:
+            latitude, longitude, precision = locate(
+                data["country"], data.get("region", ""), data.get("city", "")
             )
-        )
-        return cluster
+            self.instance.latitude, self.instance.longitude = latitude, longitude
+            self.instance.location_precision = precision
 
 
-class CorrectionSuggestionForm(HoneypotMixin, forms.ModelForm):
-    class Meta:
-        model = CorrectionSuggestion
-        fields = ["message", "name", "email"]
-        widgets = {"message": forms.Textarea(attrs={"rows": 6})}
-        labels = {"name": _("Your name"), "email": _("Your email")}
+class ClusterRegistrationForm(HoneypotMixin, ClusterDetailsForm):
+    consent = ConsentField(
+        label=_("I may share this information, and GECES staff may contact me about it."),
+    )
+
+    class Meta(ClusterDetailsForm.Meta):
+        fields = [*ClusterDetailsForm.Meta.fields, "submitter_name", "submitter_email"]
+        labels = {
+            **ClusterDetailsForm.Meta.labels,
+            "submitter_name": _("Your name"),
+            "submitter_email": _("Your email"),
+        }
         help_texts = {
-            "message": _("What is wrong or missing, and where we can check it."),
-            "email": _("Not published. Staff write to you if they have a question."),
+            **ClusterDetailsForm.Meta.help_texts,
+            "submitter_email": _(
+                "Not published. We send the confirmation here, and the link to keep the entry "
+                "up to date."
+            ),
         }
 
-    def save(self, cluster):
-        suggestion = super().save(commit=False)
-        suggestion.cluster = cluster
-        suggestion.save()
-        mail_admins(
-            f"Correction suggested for {cluster.name}",
-            f"{suggestion.name} <{suggestion.email}> wrote:\n\n{suggestion.message}",
-            fail_silently=True,
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("short_description", "submitter_name", "submitter_email"):
+            self.fields[name].required = True
+
+
+@transaction.atomic
+def register_cluster(form, members):
+    """Save a registration for review, with its members, and tell the submitter and staff."""
+    cluster = form.save(commit=False)
+    cluster.status = Cluster.Status.PENDING
+    cluster.source = Cluster.Source.REGISTRATION
+    cluster.needs_review = True
+    cluster.activity_status = Cluster.ActivityStatus.ACTIVE
+    cluster.save()
+    form.save_m2m()
+    rows = members.rows(cluster.country.code)
+    cluster.set_members(rows)
+    context = {"cluster": cluster, "member_count": len(rows)}
+    transaction.on_commit(
+        lambda: (
+            send_email([cluster.submitter_email], "registration_received", context),
+            notify_staff("registration_for_staff", {**context, "admin_url": admin_url(cluster)}),
         )
-        return suggestion
+    )
+    return cluster
+
+
+@transaction.atomic
+def update_cluster(form, members):
+    """The contact's changes go live at once; the entry counts as verified; staff are told."""
+    changed = [str(form.fields[name].label) for name in form.changed_data]
+    if members.has_changed():
+        changed.append(str(_("Members")))
+    # Areas the public does not see are not on the form; joining them is staff's business.
+    unlisted_areas = list(
+        form.instance.thematic_areas.exclude(pk__in=ThematicArea.objects.public())
+    )
+    cluster = form.save(commit=False)
+    cluster.confirm()
+    form.save_m2m()
+    cluster.thematic_areas.add(*unlisted_areas)
+    cluster.set_members(members.rows(cluster.country.code))
+    context = {"cluster": cluster, "changed": changed, "admin_url": admin_url(cluster)}
+    transaction.on_commit(lambda: notify_staff("cluster_updated_for_staff", context))
+    return cluster
+
+
+def admin_url(cluster):
+    return settings.SITE_URL + reverse("admin:clusters_cluster_change", args=[cluster.pk])
+
+
+class ManageLinkRequestForm(HoneypotMixin, forms.Form):
+    email = forms.EmailField(
+        label=_("The email address the directory has for this cluster"), max_length=254
+    )
+
+
+# The information a correction can be about, with how the page shows its current value.
+CORRECTABLE = {
+    "name": (_("Name"), lambda cluster: cluster.name),
+    "short_description": (_("Short description"), lambda cluster: cluster.short_description),
+    "description": (_("Description"), lambda cluster: cluster.description),
+    "website": (_("Website"), lambda cluster: cluster.website),
+    "contact_email": (_("Public contact email"), lambda cluster: cluster.contact_email),
+    "country": (_("Country"), lambda cluster: cluster.country.name or ""),
+    "place": (_("City or region"), lambda cluster: cluster.place),
+    "model": (_("Model"), lambda cluster: cluster.get_model_display()),
+    "legal_structure": (
+        _("Legal structure"),
+        lambda cluster: (
+            ""
+            if cluster.legal_structure == Cluster.LegalStructure.UNKNOWN
+            else cluster.get_legal_structure_display()
+        ),
+    ),
+    "year_founded": (_("Year founded"), lambda cluster: str(cluster.year_founded or "")),
+    "members": (
+        _("Members"),
+        lambda cluster: ", ".join(m.organisation.name for m in cluster.memberships.all()),
+    ),
+    "fields_of_activity": (
+        _("Fields of activity"),
+        lambda cluster: ", ".join(str(field) for field in cluster.fields_of_activity.all()),
+    ),
+    "eccp_registered": (
+        _("ECCP registration"),
+        lambda cluster: (
+            ""
+            if cluster.eccp_registered == Cluster.EccpRegistration.UNKNOWN
+            else cluster.get_eccp_registered_display()
+        ),
+    ),
+    "activity_status": (_("Activity"), lambda cluster: cluster.get_activity_status_display()),
+}
+
+
+class CorrectionSuggestionForm(PublicFormMixin, HoneypotMixin, forms.ModelForm):
+    class Meta:
+        model = CorrectionSuggestion
+        fields = ["kind", "field", "proposed_value", "message", "name", "email"]
+        widgets = {
+            "kind": forms.RadioSelect,
+            "proposed_value": forms.Textarea(attrs={"rows": 3}),
+            "message": forms.Textarea(attrs={"rows": 4}),
+        }
+        labels = {
+            "field": _("Which information is wrong or missing"),
+            "proposed_value": _("What it should say"),
+            "message": _("Anything else, and where we can check it"),
+            "name": _("Your name"),
+            "email": _("Your email"),
+        }
+        help_texts = {
+            "email": _("Not published. If you give it, we confirm that we received this."),
+        }
+
+    def __init__(self, *args, cluster, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cluster = cluster
+        self.fields["kind"].initial = None
+        self.fields["kind"].choices = CorrectionSuggestion.Kind.choices
+        self.fields["field"] = forms.ChoiceField(
+            label=self.fields["field"].label,
+            required=False,
+            choices=[("", _("Choose what to correct"))]
+            + [(name, label) for name, (label, _value) in CORRECTABLE.items()],
+        )
+
+    def current_values(self):
+        """(field, label, current value) of everything a correction can be about."""
+        return [(name, label, value(self.cluster)) for name, (label, value) in CORRECTABLE.items()]
+
+    def clean(self):
+        cleaned_data = super().clean()
+        kind = cleaned_data.get("kind")
+        if kind == CorrectionSuggestion.Kind.WRONG:
+            if not cleaned_data.get("field"):
+                self.add_error("field", _("Choose which information should change."))
+            if not cleaned_data.get("proposed_value"):
+                self.add_error("proposed_value", _("Say what it should be."))
+        elif kind == CorrectionSuggestion.Kind.DUPLICATE and not cleaned_data.get("proposed_value"):
+            self.add_error("proposed_value", _("Name the other cluster, or give its address."))
+        elif kind == CorrectionSuggestion.Kind.OTHER and not cleaned_data.get("message"):
+            self.add_error("message", _("Tell us what the problem is."))
+        return cleaned_data
+
+
+@transaction.atomic
+def suggest_correction(form):
+    suggestion = form.save(commit=False)
+    suggestion.cluster = form.cluster
+    if suggestion.field in CORRECTABLE:
+        suggestion.current_value = CORRECTABLE[suggestion.field][1](form.cluster)
+    suggestion.save()
+    context = {
+        "suggestion": suggestion,
+        "cluster": form.cluster,
+        "field_label": CORRECTABLE[suggestion.field][0] if suggestion.field else "",
+    }
+    transaction.on_commit(
+        lambda: (
+            notify_staff("correction_for_staff", context),
+            suggestion.email and send_email([suggestion.email], "correction_received", context),
+        )
+    )
+    return suggestion

@@ -1,9 +1,15 @@
-from django.contrib.postgres.search import SearchVectorField
+import hashlib
+from collections import defaultdict
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import connection, models, transaction
 from django.db.models import Case, Count, Exists, OuterRef, Q, Value, When
-from django.db.models.functions import Concat, Lower, Trim
+from django.db.models.functions import Concat, Trim
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import get_text_list
@@ -23,6 +29,16 @@ def validate_not_reserved(slug):
         raise ValidationError(
             _("“%(slug)s” is the address of another page."), params={"slug": slug}
         )
+
+
+# The link that lets a cluster's contact update its entry works this long.
+MANAGE_LINK_MAX_AGE = timedelta(days=7)
+MANAGE_LINK_SALT = "clusters.manage"
+
+# A cluster's own text that the search reads, besides its members' names.
+SEARCHED_FIELDS = [
+    "name", "also_known_as", "city", "region", "short_description", "description",
+]  # fmt: skip
 
 
 def current_year():
@@ -77,6 +93,25 @@ class ClusterQuerySet(models.QuerySet):
 
     def with_member_counts(self):
         return self.annotate(registered_member_count=Count("memberships", distinct=True))
+
+    def refresh_search(self):
+        """Recompute the stored search text of these clusters: three queries, and one more
+        on PostgreSQL for the full-text document."""
+        member_names = defaultdict(list)
+        for cluster_id, name in Membership.objects.filter(cluster__in=self).values_list(
+            "cluster_id", "organisation__name"
+        ):
+            member_names[cluster_id].append(name)
+        changed = list(self.only("pk", *SEARCHED_FIELDS))
+        for cluster in changed:
+            texts = [getattr(cluster, name) for name in SEARCHED_FIELDS]
+            cluster.search_text = fold(" ".join(texts + member_names[cluster.pk]))
+        Cluster.objects.bulk_update(changed, ["search_text"], batch_size=1000)
+        if connection.vendor == "postgresql":
+            Cluster.objects.filter(pk__in=[cluster.pk for cluster in changed]).update(
+                search_document=SearchVector("sort_name", weight="A", config="simple")
+                + SearchVector("search_text", weight="C", config="simple")
+            )
 
     def refresh_member_types(self):
         """Store on each of these clusters the types of its members, in one UPDATE."""
@@ -182,7 +217,7 @@ class Cluster(models.Model):
         help_text=_("Part of the page address. Changing it breaks links from other sites."),
     )
     short_description = models.CharField(_("short description"), max_length=300, blank=True)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), max_length=5000, blank=True)
 
     country = CountryField(_("country"), blank=True)
     region = models.CharField(_("region"), max_length=150, blank=True)
@@ -277,7 +312,7 @@ class Cluster(models.Model):
         _("source"), max_length=20, choices=Source.choices, default=Source.STAFF
     )
     needs_review = models.BooleanField(_("needs review"), default=False)
-    staff_notes = models.TextField(_("staff notes"), blank=True)
+    staff_notes = models.TextField(_("staff notes"), max_length=5000, blank=True)
     submitter_name = models.CharField(_("submitter's name"), max_length=150, blank=True)
     submitter_email = models.EmailField(_("submitter's email"), blank=True)
     name_in_source = models.CharField(
@@ -377,6 +412,79 @@ class Cluster(models.Model):
         return ", ".join(part for part in parts if part)
 
     @property
+    def reference(self):
+        """How e-mails and staff name a registration: "CSEI-000063"."""
+        return f"CSEI-{self.pk:06d}"
+
+    @property
+    def has_contact(self):
+        """Whether someone can be sent the link to keep this entry true."""
+        return bool(self.submitter_email)
+
+    def manage_token(self):
+        """The signed token of the link that lets the contact on file update the entry.
+
+        It names the cluster and the address it was sent to, so it opens no other entry and
+        stops working when staff change the address; signing.loads() enforces its age.
+        """
+        return signing.dumps(
+            {"cluster": self.pk, "contact": self._contact_digest()}, salt=MANAGE_LINK_SALT
+        )
+
+    def manage_url(self):
+        return settings.SITE_URL + reverse("clusters:manage", args=[self.slug, self.manage_token()])
+
+    def check_manage_token(self, token):
+        """Raise signing.SignatureExpired for an old link, BadSignature for any other bad one."""
+        content = signing.loads(token, salt=MANAGE_LINK_SALT, max_age=MANAGE_LINK_MAX_AGE)
+        if content != {"cluster": self.pk, "contact": self._contact_digest()}:
+            raise signing.BadSignature("The link is for another cluster or address.")
+
+    def _contact_digest(self):
+        return hashlib.sha256(self.submitter_email.strip().lower().encode()).hexdigest()[:16]
+
+    def confirm(self):
+        """The contact says the entry is true: it is verified now, its facts are no longer
+        guesses, and a cluster that answers is active."""
+        self.last_verified_at = timezone.now()
+        confirmed = self.Provenance.CONFIRMED
+        self.country_from = self.place_from = self.model_from = confirmed
+        if self.activity_status in (self.ActivityStatus.LISTED, self.ActivityStatus.UNKNOWN):
+            self.activity_status = self.ActivityStatus.ACTIVE
+        self.save()
+
+    @transaction.atomic
+    def set_members(self, rows):
+        """Make the cluster's members exactly these rows (dicts with name, type, role,
+        website and country), each linked to the organisation of that name and country.
+
+        Written in bulk: two hundred members cost a few queries, not hundreds.
+        """
+        organisations = Organisation.objects.for_members(rows)
+        roles = {}
+        for row in rows:
+            organisation = organisations[Organisation.key(row["name"], row["country"])]
+            roles.setdefault(organisation.pk, row.get("role") or Membership.Role.MEMBER)
+        current = {membership.organisation_id: membership for membership in self.memberships.all()}
+        gone = [pk for pk in current if pk not in roles]
+        if gone:
+            self.memberships.filter(organisation_id__in=gone).delete()
+        changed = []
+        for pk, membership in current.items():
+            if pk in roles and membership.role != roles[pk]:
+                membership.role = roles[pk]
+                changed.append(membership)
+        Membership.objects.bulk_update(changed, ["role"])
+        Membership.objects.bulk_create(
+            Membership(cluster=self, organisation_id=pk, role=role)
+            for pk, role in roles.items()
+            if pk not in current
+        )
+        clusters = Cluster.objects.filter(pk=self.pk)
+        clusters.refresh_member_types()
+        clusters.refresh_search()
+
+    @property
     def is_from_seed(self):
         return self.source == self.Source.SEED
 
@@ -398,7 +506,48 @@ class Cluster(models.Model):
 class OrganisationQuerySet(models.QuerySet):
     def matching(self, name, country):
         """The organisation a form means by this name and country, if it exists."""
-        return self.filter(name__iexact=name.strip(), country=country or "")
+        return self.filter(name_key=fold(name), country=country or "")
+
+    def for_members(self, rows):
+        """{(name key, country): Organisation} for member rows (dicts with name, type,
+        website and country): the organisation of that name and country, whatever the case
+        and accents, or a new one.
+
+        A registration sent at the same moment may create the same organisation: the unique
+        constraint lets one row in, the other insert is skipped, and both then read it.
+        """
+        wanted = {}
+        for row in rows:
+            wanted.setdefault(Organisation.key(row["name"], row["country"]), row)
+        found = self._with_keys(wanted)
+        missing = [key for key in wanted if key not in found]
+        if missing:
+            self.bulk_create(
+                [Organisation.from_member(wanted[key]) for key in missing], ignore_conflicts=True
+            )
+            found |= self._with_keys(missing)
+        # Where the register knows less than the form says, the form fills it in.
+        improved = []
+        for key, organisation in found.items():
+            row = wanted[key]
+            if organisation.type == Organisation.Type.OTHER and row["type"] != organisation.type:
+                organisation.type = row["type"]
+                improved.append(organisation)
+            elif not organisation.website and row.get("website"):
+                organisation.website = row["website"]
+                improved.append(organisation)
+        if improved:
+            self.bulk_update(improved, ["type", "website"])
+            Cluster.objects.filter(memberships__organisation__in=improved).refresh_member_types()
+        return found
+
+    def _with_keys(self, keys):
+        keys = set(keys)
+        return {
+            (organisation.name_key, organisation.country.code): organisation
+            for organisation in self.filter(name_key__in={name for name, _ in keys})
+            if (organisation.name_key, organisation.country.code) in keys
+        }
 
 
 class Organisation(models.Model):
@@ -411,6 +560,9 @@ class Organisation(models.Model):
         OTHER = "other", _("Other")
 
     name = models.CharField(_("name"), max_length=200)
+    # The name as forms compare it (csei.text.fold): "Spółdzielnia ŁĄKA" and "spoldzielnia
+    # laka" are one organisation.
+    name_key = models.CharField(max_length=200, editable=False, db_index=True, default="")
     type = models.CharField(_("type"), max_length=30, choices=Type.choices, default=Type.OTHER)
     country = CountryField(_("country"), blank=True)
     website = models.URLField(_("website"), max_length=300, blank=True)
@@ -424,13 +576,32 @@ class Organisation(models.Model):
         verbose_name_plural = _("organisations")
         constraints = [
             models.UniqueConstraint(
-                Lower("name"), "country", name="organisation_unique_name_per_country"
+                fields=["name_key", "country"], name="organisation_unique_name_per_country"
             ),
         ]
         indexes = [models.Index(fields=["type"])]
 
     def __str__(self):
         return f"{self.name} ({self.country.code})" if self.country else self.name
+
+    def save(self, *args, **kwargs):
+        self.name_key = fold(self.name)
+        super().save(*args, **kwargs)
+
+    @staticmethod
+    def key(name, country):
+        return fold(name), country or ""
+
+    @classmethod
+    def from_member(cls, row):
+        name = " ".join(row["name"].split())
+        return cls(
+            name=name,
+            name_key=fold(name),
+            type=row["type"],
+            website=row.get("website", ""),
+            country=row["country"],
+        )
 
 
 class Membership(models.Model):
@@ -466,6 +637,12 @@ class Membership(models.Model):
 
 
 class CorrectionSuggestion(models.Model):
+    class Kind(models.TextChoices):
+        WRONG = "wrong", _("Some information is wrong or missing")
+        CLOSED = "closed", _("The cluster no longer exists")
+        DUPLICATE = "duplicate", _("It is listed twice: a duplicate of another cluster")
+        OTHER = "other", _("Something else")
+
     class Status(models.TextChoices):
         NEW = "new", _("New")
         DONE = "done", _("Handled")
@@ -473,9 +650,16 @@ class CorrectionSuggestion(models.Model):
     cluster = models.ForeignKey(
         Cluster, on_delete=models.CASCADE, related_name="correction_suggestions"
     )
-    message = models.TextField(_("what should change"))
-    name = models.CharField(_("name"), max_length=150)
-    email = models.EmailField(_("email"))
+    kind = models.CharField(
+        _("what is the problem"), max_length=10, choices=Kind.choices, default=Kind.WRONG
+    )
+    field = models.CharField(_("which information"), max_length=40, blank=True)
+    # What the page said when the suggestion was sent, for staff to compare.
+    current_value = models.TextField(_("value when sent"), blank=True)
+    proposed_value = models.TextField(_("proposed value"), max_length=2000, blank=True)
+    message = models.TextField(_("details"), max_length=4000, blank=True)
+    name = models.CharField(_("name"), max_length=150, blank=True)
+    email = models.EmailField(_("email"), blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.NEW, db_index=True
     )

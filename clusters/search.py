@@ -7,28 +7,15 @@ PostgreSQL the same text is a GIN-indexed full-text document, ranked with the na
 a trigram index on the folded name forgives small typos (`torino sociel`).
 """
 
-from collections import defaultdict
-
-from django.contrib.postgres.search import (
-    SearchQuery,
-    SearchRank,
-    SearchVector,
-    TrigramWordSimilarity,
-)
+from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
 from django.db import connection
 from django.db.models import F, FloatField, Q, Value
 from django.db.models.functions import Greatest
 
-from clusters.models import Cluster, Membership
 from csei.text import fold
 
 # Words beyond this many are ignored: a query's cost must stay bounded.
 MAX_QUERY_WORDS = 8
-
-# The cluster's own text, in the order it is searched and ranked.
-SEARCHED_FIELDS = [
-    "name", "also_known_as", "city", "region", "short_description", "description",
-]  # fmt: skip
 
 
 def search_clusters(queryset, query):
@@ -57,30 +44,3 @@ def _search_postgresql(queryset, folded_query):
             output_field=FloatField(),
         )
     )
-
-
-def search_text(cluster, member_names):
-    return fold(" ".join([*(getattr(cluster, name) for name in SEARCHED_FIELDS), *member_names]))
-
-
-def refresh_search_documents(clusters):
-    """Recompute the stored search text of these clusters (a queryset): three queries."""
-    member_names = defaultdict(list)
-    for cluster_id, name in Membership.objects.filter(cluster__in=clusters).values_list(
-        "cluster_id", "organisation__name"
-    ):
-        member_names[cluster_id].append(name)
-    changed = list(clusters.only("pk", *SEARCHED_FIELDS))
-    for cluster in changed:
-        cluster.search_text = search_text(cluster, member_names[cluster.pk])
-    Cluster.objects.bulk_update(changed, ["search_text"], batch_size=1000)
-    refresh_search_vectors(Cluster.objects.filter(pk__in=[cluster.pk for cluster in changed]))
-
-
-def refresh_search_vectors(clusters):
-    """Rebuild the PostgreSQL document from the stored text; nothing to do elsewhere."""
-    if connection.vendor == "postgresql":
-        clusters.update(
-            search_document=SearchVector("sort_name", weight="A", config="simple")
-            + SearchVector("search_text", weight="C", config="simple")
-        )

@@ -8,13 +8,12 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from clusters.models import Cluster, Membership, Organisation
-from clusters.search import refresh_search_documents
 
 
 @receiver(post_save, sender=Cluster)
 def cluster_saved(sender, instance, raw=False, **kwargs):
     if not raw:
-        refresh_search_documents(Cluster.objects.filter(pk=instance.pk))
+        Cluster.objects.filter(pk=instance.pk).refresh_search()
 
 
 @receiver(post_save, sender=Membership)
@@ -23,7 +22,7 @@ def membership_changed(sender, instance, raw=False, **kwargs):
     if not raw:
         clusters = Cluster.objects.filter(pk=instance.cluster_id)
         clusters.refresh_member_types()
-        refresh_search_documents(clusters)
+        clusters.refresh_search()
 
 
 @receiver(post_save, sender=Organisation)
@@ -31,4 +30,4 @@ def organisation_saved(sender, instance, created, raw=False, **kwargs):
     if not raw and not created:
         clusters = Cluster.objects.filter(memberships__organisation=instance)
         clusters.refresh_member_types()
-        refresh_search_documents(clusters)
+        clusters.refresh_search()

@@ -11,10 +11,14 @@ urlpatterns = [
     path("register/thanks/", views.register_done, name="register_done"),
     path("export.csv", exports.clusters_csv, name="export_csv"),
     path("<slug:slug>/", views.cluster_detail, name="detail"),
-    path("<slug:slug>/suggest/", views.suggest_correction, name="suggest"),
+    path("<slug:slug>/suggest/", views.suggest, name="suggest"),
+    path("<slug:slug>/manage/", views.request_manage_link, name="request_manage_link"),
+    path("<slug:slug>/manage/<str:token>/", views.manage, name="manage"),
 ]
 
 api_urlpatterns = [
     path("clusters.json", exports.clusters_json, name="clusters_json"),
     path("clusters.geojson", exports.clusters_geojson, name="clusters_geojson"),
+    path("places.json", views.locate_place, name="locate_place"),
+    path("cluster-names.json", views.cluster_names, name="cluster_names"),
 ]

@@ -1,18 +1,31 @@
 from django.conf import settings
 from django.contrib import messages
+from django.core import signing
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django_ratelimit.decorators import ratelimit
+from django.views.decorators.debug import sensitive_post_parameters
 
-from clusters.forms import ClusterRegistrationForm, CorrectionSuggestionForm
+from clusters.forms import (
+    MODEL_EXPLANATIONS,
+    ClusterDetailsForm,
+    ClusterRegistrationForm,
+    CorrectionSuggestionForm,
+    ManageLinkRequestForm,
+    member_formset,
+    register_cluster,
+    suggest_correction,
+    update_cluster,
+)
+from clusters.geocoding import locate
 from clusters.listing import ClusterListing
 from clusters.models import Cluster
+from csei.emails import send_email
+from csei.forms import error_summary
+from csei.ratelimits import RATE_LIMITED_MESSAGE, count_send, limit_reached
+from csei.text import fold
 
-# Sends per visitor address and hour, counted in the shared cache (CACHE_URL).
-FORM_RATE_LIMIT = "10/h"
-RATE_LIMITED_MESSAGE = (
-    "You have sent this form many times in the last hour. Nothing was saved; "
-    "please try again later."
-)
+# How many names a cluster field suggests at a time.
+SUGGESTED_NAMES = 10
 
 
 def cluster_list(request):
@@ -78,55 +91,186 @@ def cluster_map(request):
     )
 
 
-@ratelimit(key="ip", rate=FORM_RATE_LIMIT, method="POST", block=False)
+@sensitive_post_parameters("submitter_name", "submitter_email")
 def register(request):
     status = 200
-    if request.method == "POST":
-        form = ClusterRegistrationForm(request.POST)
-        if request.limited:
+    form = ClusterRegistrationForm(request.POST or None)
+    members = member_formset(request.POST or None, more_rows="more_member_rows" in request.POST)
+    if request.method == "POST" and "more_member_rows" not in request.POST:
+        if limit_reached(request, "register"):
             form.add_error(None, RATE_LIMITED_MESSAGE)
             status = 429
-        elif form.is_valid():
-            cluster = form.save()
-            # The thanks page names the cluster from the session, so a link cannot fake it.
-            request.session["registered_cluster"] = cluster.name
+        elif form.caught_a_bot:
+            count_send(request, "register")
             return redirect("clusters:register_done")
-    else:
-        form = ClusterRegistrationForm()
+        elif form.is_valid() & members.is_valid():
+            cluster = register_cluster(form, members)
+            count_send(request, "register")
+            # The thanks page names the cluster from the session, so a link cannot fake it.
+            request.session["registered_cluster"] = [cluster.name, cluster.reference]
+            return redirect("clusters:register_done")
     return render(
         request,
         "clusters/register.html",
-        {"form": form, "navigation": "register"},
+        {
+            "form": form,
+            "members": members,
+            **form_page(request, form, members),
+            "navigation": "register",
+        },
         status=status,
     )
 
 
 def register_done(request):
+    name, reference = request.session.pop("registered_cluster", ["", ""])
     return render(
         request,
         "clusters/register_done.html",
-        {"name": request.session.pop("registered_cluster", ""), "navigation": "register"},
+        {"name": name, "reference": reference, "navigation": "register"},
     )
 
 
-@ratelimit(key="ip", rate=FORM_RATE_LIMIT, method="POST", block=False)
-def suggest_correction(request, slug):
+@sensitive_post_parameters("email")
+def request_manage_link(request, slug):
+    """Send the link to update the entry, to the address on file and nowhere else."""
     cluster = get_object_or_404(Cluster.objects.published(), slug=slug)
     status = 200
-    if request.method == "POST":
-        form = CorrectionSuggestionForm(request.POST)
-        if request.limited:
+    form = ManageLinkRequestForm(request.POST or None)
+    if request.method == "POST" and cluster.has_contact:
+        if limit_reached(request, "manage_link"):
             form.add_error(None, RATE_LIMITED_MESSAGE)
             status = 429
+        elif form.is_valid() or form.caught_a_bot:
+            count_send(request, "manage_link")
+            given = form.cleaned_data.get("email", "").strip().lower()
+            if not form.caught_a_bot and given == cluster.submitter_email.strip().lower():
+                send_email(
+                    [cluster.submitter_email],
+                    "manage_link",
+                    {"cluster": cluster, "manage_url": cluster.manage_url()},
+                )
+            # The same answer whatever the address: the page never tells which one is on file.
+            messages.success(
+                request,
+                "If this is the address the directory has for the cluster, a link to update "
+                "its entry is on its way. It works for seven days.",
+            )
+            return redirect("clusters:request_manage_link", slug=cluster.slug)
+    return render(
+        request,
+        "clusters/manage_request.html",
+        {"form": form, "cluster": cluster, **form_page(request, form), "navigation": "clusters"},
+        status=status,
+    )
+
+
+@sensitive_post_parameters()
+def manage(request, slug, token):
+    """The contact's own page: confirm the entry is still right, or correct it."""
+    cluster = get_object_or_404(Cluster.objects.published(), slug=slug)
+    try:
+        cluster.check_manage_token(token)
+    except signing.BadSignature as problem:
+        expired = isinstance(problem, signing.SignatureExpired)
+        return render(
+            request,
+            "clusters/manage_invalid.html",
+            {"cluster": cluster, "expired": expired, "navigation": "clusters"},
+            status=403,
+        )
+    form = ClusterDetailsForm(
+        request.POST if request.POST.get("action") == "update" else None, instance=cluster
+    )
+    members = member_formset(
+        request.POST if request.POST.get("action") == "update" else None,
+        cluster=cluster,
+        more_rows="more_member_rows" in request.POST,
+    )
+    if request.method == "POST" and "more_member_rows" not in request.POST:
+        if request.POST.get("action") == "confirm":
+            cluster.confirm()
+            messages.success(request, "Thank you: the entry now shows that you verified it today.")
+            return redirect(cluster)
+        if form.is_valid() & members.is_valid():
+            update_cluster(form, members)
+            messages.success(request, "Thank you: your changes are on the cluster's page now.")
+            return redirect(cluster)
+    return render(
+        request,
+        "clusters/manage.html",
+        {
+            "cluster": cluster,
+            "form": form,
+            "members": members,
+            **form_page(request, form, members),
+            "navigation": "clusters",
+        },
+    )
+
+
+@sensitive_post_parameters("name", "email")
+def suggest(request, slug):
+    cluster = get_object_or_404(Cluster.objects.published(), slug=slug)
+    status = 200
+    form = CorrectionSuggestionForm(request.POST or None, cluster=cluster)
+    if request.method == "POST":
+        if limit_reached(request, "suggest"):
+            form.add_error(None, RATE_LIMITED_MESSAGE)
+            status = 429
+        elif form.caught_a_bot:
+            count_send(request, "suggest")
+            return redirect(cluster)
         elif form.is_valid():
-            form.save(cluster)
+            suggest_correction(form)
+            count_send(request, "suggest")
             messages.success(request, "Thank you. Staff will check your correction.")
             return redirect(cluster)
-    else:
-        form = CorrectionSuggestionForm()
     return render(
         request,
         "clusters/suggest.html",
-        {"form": form, "cluster": cluster, "navigation": "clusters"},
+        {"form": form, "cluster": cluster, **form_page(request, form), "navigation": "clusters"},
         status=status,
+    )
+
+
+def form_page(request, *forms):
+    """What a page with a form shows: the summary of its errors once it has been sent (not
+    when the person only asked for more member rows), and the map of the place fields."""
+    hide_errors = "more_member_rows" in request.POST
+    sent = request.method == "POST" and not hide_errors
+    return {
+        "errors": error_summary(*forms) if sent else [],
+        "hide_errors": hide_errors,
+        "model_explanations": MODEL_EXPLANATIONS,
+        "map_tile_url": settings.MAP_TILE_URL,
+        "map_tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+    }
+
+
+def locate_place(request):
+    """Where the registration form's pin goes for a place typed in it: JSON."""
+    latitude, longitude, precision = locate(
+        request.GET.get("country", "")[:2].upper(),
+        request.GET.get("region", "")[:150],
+        request.GET.get("city", "")[:150],
+    )
+    return JsonResponse({"latitude": latitude, "longitude": longitude, "precision": precision})
+
+
+def cluster_names(request):
+    """Published clusters whose name contains what was typed, for cluster fields: JSON."""
+    typed = fold(request.GET.get("q", ""))[:100]
+    clusters = (
+        Cluster.objects.published().filter(sort_name__contains=typed).order_by("sort_name")
+        if len(typed) >= 2
+        else Cluster.objects.none()
+    )
+    return JsonResponse(
+        {
+            "clusters": [
+                {"name": name, "slug": slug}
+                for name, slug in clusters.values_list("name", "slug")[:SUGGESTED_NAMES]
+            ]
+        }
     )

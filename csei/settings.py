@@ -179,6 +179,8 @@ else:
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "CSEI Directory <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 ADMINS = [("Staff", address) for address in env_list("ADMINS")]
+# GECES staff told of registrations, corrections, proposals, join requests and updates.
+STAFF_EMAILS = env_list("STAFF_EMAILS")
 
 # Map tiles come from a configurable server; with none set the map draws on a plain ground.
 MAP_TILE_URL = env("MAP_TILE_URL")

@@ -51,7 +51,8 @@ def form_fields(form):
                 chosen = element.find_all("option")[:1]
             values = [option.get("value", option.get_text()) for option in chosen]
         elif element.name == "textarea":
-            values = [element.get_text()]
+            # HTML ignores a newline straight after <textarea>, and Django writes one.
+            values = [element.get_text().removeprefix("\n")]
         elif kind in ("checkbox", "radio"):
             values = [element.get("value", "on")] if element.has_attr("checked") else []
         elif kind in ("submit", "button", "image", "reset", "file"):

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from cases.models import CaseStudyLink
 from clusters.models import Cluster, CorrectionSuggestion, Membership, Organisation
-from themes.models import ThematicArea
+from themes.models import JoinRequest, ThematicArea
 
 CURATED_APPS = ["clusters", "themes", "cases"]
 # Edited inline on its parent's form only.
@@ -72,6 +72,11 @@ def every_kind_of_row(seed):
         cluster=Cluster.objects.first(),
         message="The website moved.",
         name="A reader",
+        email="reader@example.org",
+    )
+    JoinRequest.objects.create(
+        cluster=Cluster.objects.first(),
+        thematic_area=ThematicArea.objects.first(),
         email="reader@example.org",
     )
 

@@ -1,9 +1,10 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from clusters.models import Cluster
-from themes.models import ThematicArea
+from themes.models import JoinRequest, ThematicArea
 
 
 class JoinedClusterInline(admin.TabularInline):
@@ -24,7 +25,7 @@ class ThematicAreaAdmin(admin.ModelAdmin):
     readonly_fields = ["created_at", "updated_at"]
     inlines = [JoinedClusterInline]
     fieldsets = [
-        (None, {"fields": ["name", "slug", "status", "description"]}),
+        (None, {"fields": ["name", "slug", "status", "description", "reason"]}),
         (
             _("Private: who proposed it"),
             {
@@ -44,3 +45,36 @@ class ThematicAreaAdmin(admin.ModelAdmin):
     @admin.display(description=_("clusters"), ordering="cluster_count")
     def cluster_count(self, thematic_area):
         return thematic_area.cluster_count
+
+
+@admin.register(JoinRequest)
+class JoinRequestAdmin(admin.ModelAdmin):
+    list_display = ["cluster", "thematic_area", "email", "status", "created_at"]
+    list_filter = ["status", "thematic_area"]
+    list_select_related = ["cluster", "thematic_area"]
+    search_fields = ["cluster__name", "thematic_area__name", "email"]
+    autocomplete_fields = ["cluster"]
+    readonly_fields = ["created_at", "decided_at"]
+    actions = ["accept", "decline"]
+
+    @admin.action(description=_("Accept: add the clusters to their areas"), permissions=["change"])
+    def accept(self, request, queryset):
+        pending = list(queryset.pending().select_related("cluster", "thematic_area"))
+        for join_request in pending:
+            join_request.accept()
+        self.message_user(
+            request,
+            ngettext("%d request accepted.", "%d requests accepted.", len(pending)) % len(pending),
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Decline the selected requests"), permissions=["change"])
+    def decline(self, request, queryset):
+        pending = list(queryset.pending())
+        for join_request in pending:
+            join_request.decline()
+        self.message_user(
+            request,
+            ngettext("%d request declined.", "%d requests declined.", len(pending)) % len(pending),
+            messages.SUCCESS,
+        )

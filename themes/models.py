@@ -1,8 +1,20 @@
-from django.db import models
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from csei.text import unique_slug
+
+# Pages under /themes/ whose address a thematic area's slug would otherwise shadow.
+RESERVED_SLUGS = frozenset({"propose"})
+
+
+def validate_not_reserved(slug):
+    if slug in RESERVED_SLUGS:
+        raise ValidationError(
+            _("“%(slug)s” is the address of another page."), params={"slug": slug}
+        )
 
 
 class ThematicAreaQuerySet(models.QuerySet):
@@ -20,8 +32,16 @@ class ThematicArea(models.Model):
     PUBLIC_STATUSES = (Status.ACTIVE, Status.UNDER_DEVELOPMENT)
 
     name = models.CharField(_("name"), max_length=150, unique=True)
-    slug = models.SlugField(_("slug"), max_length=160, unique=True, blank=True)
-    description = models.TextField(_("description"), blank=True)
+    slug = models.SlugField(
+        _("slug"), max_length=160, unique=True, blank=True, validators=[validate_not_reserved]
+    )
+    description = models.TextField(_("description"), max_length=4000, blank=True)
+    reason = models.TextField(
+        _("why it matters"),
+        max_length=4000,
+        blank=True,
+        help_text=_("As the person who proposed it put it."),
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.PROPOSED
     )
@@ -42,7 +62,7 @@ class ThematicArea(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = unique_slug(self, self.name)
+            self.slug = unique_slug(self, self.name, reserved=RESERVED_SLUGS)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -51,3 +71,59 @@ class ThematicArea(models.Model):
     @property
     def is_public(self):
         return self.status in self.PUBLIC_STATUSES
+
+
+class JoinRequestQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(status=JoinRequest.Status.PENDING)
+
+
+class JoinRequest(models.Model):
+    """A cluster asks to join a thematic area; staff accept or decline it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for staff")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+
+    thematic_area = models.ForeignKey(
+        ThematicArea,
+        verbose_name=_("thematic area"),
+        on_delete=models.CASCADE,
+        related_name="join_requests",
+    )
+    cluster = models.ForeignKey(
+        "clusters.Cluster",
+        verbose_name=_("cluster"),
+        on_delete=models.CASCADE,
+        related_name="join_requests",
+    )
+    email = models.EmailField(_("email of the person asking"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    created_at = models.DateTimeField(_("sent"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    objects = JoinRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("join request")
+        verbose_name_plural = _("join requests")
+
+    def __str__(self):
+        return f"{self.cluster} asks to join {self.thematic_area}"
+
+    @transaction.atomic
+    def accept(self):
+        self.cluster.thematic_areas.add(self.thematic_area)
+        self._decide(self.Status.ACCEPTED)
+
+    def decline(self):
+        self._decide(self.Status.DECLINED)
+
+    def _decide(self, status):
+        self.status = status
+        self.decided_at = timezone.now()
+        self.save(update_fields=["status", "decided_at"])

@@ -21,7 +21,6 @@ from clusters.models import (
     Membership,
     Organisation,
 )
-from clusters.search import refresh_search_documents
 from csei.text import fold, make_slug
 from themes.models import ThematicArea
 
@@ -292,10 +291,10 @@ class DemoData:
         self.field_names = dict(FieldOfActivity.objects.values_list("pk", "name"))
         self.slugs = set(Cluster.objects.values_list("slug", flat=True)) | RESERVED_SLUGS
         self.names = set(Cluster.objects.values_list("name", flat=True))
-        # (lower-case name, country) -> an Organisation, in the database or still to be written.
+        # (name key, country) -> an Organisation, in the database or still to be written.
         self.organisations = {
-            (organisation.name.lower(), organisation.country.code): organisation
-            for organisation in Organisation.objects.only("pk", "name", "country")
+            (organisation.name_key, organisation.country.code): organisation
+            for organisation in Organisation.objects.only("pk", "name_key", "country")
         }
         # The organisations known in each country, so that some join one more cluster.
         self.by_country = defaultdict(list)
@@ -348,7 +347,7 @@ class DemoData:
             relation.remote_field.through.objects.bulk_create(rows)
         written = Cluster.objects.filter(pk__in=[cluster.pk for cluster in clusters])
         written.refresh_member_types()
-        refresh_search_documents(written)
+        written.refresh_search()
         return {"clusters": clusters, "organisations": organisations, "memberships": memberships}
 
     def tags(self):
@@ -486,11 +485,12 @@ class DemoData:
         if fresh:
             # Only when a small city has run out of names; a number makes one unique.
             name = f"{name} {len(self.organisations) + 1}"
-        key = (name.lower(), country)
+        key = Organisation.key(name, country)
         if key in self.organisations:
             return self.organisations[key]
         organisation = Organisation(
             name=name,
+            name_key=key[0],
             type=kind,
             country=country,
             website=f"https://{make_slug(name)}.example.org/" if rng.random() < 0.7 else "",

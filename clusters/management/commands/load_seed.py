@@ -14,7 +14,6 @@ from clusters.models import (
     Membership,
     Organisation,
 )
-from clusters.search import refresh_search_documents
 from themes.models import ThematicArea
 
 FIXTURES = settings.BASE_DIR / "fixtures"
@@ -103,7 +102,7 @@ class Command(BaseCommand):
                     # update(), so that auto_now does not date the correction as a person's.
                     Cluster.objects.filter(pk=cluster.pk).update(**changes)
                     corrected.append(cluster.pk)
-        refresh_search_documents(Cluster.objects.filter(pk__in=corrected))
+        Cluster.objects.filter(pk__in=corrected).refresh_search()
         return created, len(corrected)
 
     def corrections(self, cluster, values):
