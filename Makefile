@@ -24,6 +24,7 @@ $(INSTALLED_DEV): pyproject.toml | $(PYTHON)
 run: $(INSTALLED)
 	mkdir -p var
 	DEBUG=true $(MANAGE) migrate --no-input
+	DEBUG=true $(MANAGE) populate_history --auto --verbosity 0
 	DEBUG=true $(MANAGE) load_seed
 	DEBUG=true $(MANAGE) runserver 127.0.0.1:8000
 

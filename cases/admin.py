@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_countries.filters import CountryFilter
+from simple_history.admin import SimpleHistoryAdmin
 
 from cases.models import CaseStudy, CaseStudyLink
 
@@ -15,14 +16,13 @@ class CaseStudyLinkInline(admin.TabularInline):
 
 
 @admin.register(CaseStudy)
-class CaseStudyAdmin(admin.ModelAdmin):
+class CaseStudyAdmin(SimpleHistoryAdmin):
     list_display = ["title", "cluster", "event_date", "country", "status", "updated_at"]
     list_filter = ["status", ("country", CountryFilter), "thematic_areas"]
     list_select_related = ["cluster"]
     search_fields = ["title", "summary", "presenter", "event", "cluster__name"]
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["cluster"]
-    filter_horizontal = ["thematic_areas"]
+    autocomplete_fields = ["cluster", "thematic_areas"]
     readonly_fields = ["created_at", "updated_at", "published_at"]
     inlines = [CaseStudyLinkInline]
     fieldsets = [

@@ -3,6 +3,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
 
 from csei.text import unique_slug
 
@@ -53,6 +54,7 @@ class CaseStudy(models.Model):
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
 
     objects = CaseStudyQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-event_date", "title"]

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from clusters.duplicates import flag_possible_duplicates
 from clusters.geocoding import country_choices, locate
 from clusters.models import (
     Cluster,
@@ -22,6 +23,10 @@ from csei.emails import notify_staff, send_email
 from csei.forms import ConsentField, HoneypotMixin, PublicFormMixin
 from csei.text import fold
 from themes.models import ThematicArea
+
+# Who made a change, as the edit history says it when no staff member is signed in.
+REGISTRATION_FORM = "The registration form"
+CLUSTER_CONTACT = "The cluster's contact, through its link"
 
 MIN_MEMBERS = 2
 MAX_MEMBERS = 200
@@ -327,12 +332,13 @@ def register_cluster(form, members):
     cluster = form.save(commit=False)
     cluster.status = Cluster.Status.PENDING
     cluster.source = Cluster.Source.REGISTRATION
-    cluster.needs_review = True
     cluster.activity_status = Cluster.ActivityStatus.ACTIVE
+    cluster._change_reason = REGISTRATION_FORM
     cluster.save()
     form.save_m2m()
     rows = members.rows(cluster.country.code)
-    cluster.set_members(rows)
+    cluster.set_members(rows, reason=REGISTRATION_FORM)
+    flag_possible_duplicates(cluster)
     context = {"cluster": cluster, "member_count": len(rows)}
     transaction.on_commit(
         lambda: (
@@ -354,10 +360,11 @@ def update_cluster(form, members):
         form.instance.thematic_areas.exclude(pk__in=ThematicArea.objects.public())
     )
     cluster = form.save(commit=False)
+    cluster._change_reason = CLUSTER_CONTACT
     cluster.confirm()
     form.save_m2m()
     cluster.thematic_areas.add(*unlisted_areas)
-    cluster.set_members(members.rows(cluster.country.code))
+    cluster.set_members(members.rows(cluster.country.code), reason=CLUSTER_CONTACT)
     context = {"cluster": cluster, "changed": changed, "admin_url": admin_url(cluster)}
     transaction.on_commit(lambda: notify_staff("cluster_updated_for_staff", context))
     return cluster

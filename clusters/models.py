@@ -8,14 +8,27 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connection, models, transaction
-from django.db.models import Case, Count, Exists, OuterRef, Q, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    Value,
+    When,
+)
 from django.db.models.functions import Concat, Trim
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import get_text_list
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from csei.emails import send_email
 from csei.text import fold, unique_slug
 
 EARLIEST_FOUNDING_YEAR = 1800
@@ -34,6 +47,11 @@ def validate_not_reserved(slug):
 # The link that lets a cluster's contact update its entry works this long.
 MANAGE_LINK_MAX_AGE = timedelta(days=7)
 MANAGE_LINK_SALT = "clusters.manage"
+
+# Columns computed from others for search and filters: history leaves them out.
+DERIVED_FIELDS = ["sort_name", "search_text", "search_document", "member_types"]
+# An entry nobody has verified for this long says so on its page and is faded on the map.
+STALE_AFTER = timedelta(days=548)
 
 # A cluster's own text that the search reads, besides its members' names.
 SEARCHED_FIELDS = [
@@ -93,6 +111,40 @@ class ClusterQuerySet(models.QuerySet):
 
     def with_member_counts(self):
         return self.annotate(registered_member_count=Count("memberships", distinct=True))
+
+    def send_verification_links(self):
+        """E-mail the contact of each of these clusters the link to verify its entry: one
+        e-mail a cluster with an address on file. Returns how many were sent."""
+        sent = 0
+        for cluster in self.exclude(submitter_email=""):
+            send_email(
+                [cluster.submitter_email],
+                "verification_reminder",
+                {"cluster": cluster, "manage_url": cluster.manage_url()},
+            )
+            sent += 1
+        return sent
+
+    @transaction.atomic
+    def mark_distinct(self):
+        """These clusters are not duplicates of one another: say so, and never flag it again."""
+        clusters = list(self)
+        for cluster in clusters:
+            others = [other for other in clusters if other.pk != cluster.pk]
+            cluster.possible_duplicates.remove(*others)
+            cluster.distinct_from.add(*others)
+
+    def with_review_reasons(self):
+        """Each cluster with a `review_<reason>` flag for every reason of REVIEW_REASONS."""
+        return self.annotate(
+            **{
+                f"review_{name}": ExpressionWrapper(condition, output_field=BooleanField())
+                for name, condition in review_conditions().items()
+            }
+        )
+
+    def needing_review(self, reason):
+        return self.filter(review_conditions()[reason])
 
     def refresh_search(self):
         """Recompute the stored search text of these clusters: three queries, and one more
@@ -311,8 +363,25 @@ class Cluster(models.Model):
     source = models.CharField(
         _("source"), max_length=20, choices=Source.choices, default=Source.STAFF
     )
-    needs_review = models.BooleanField(_("needs review"), default=False)
     staff_notes = models.TextField(_("staff notes"), max_length=5000, blank=True)
+    rejection_reason = models.TextField(
+        _("reason for rejecting it"),
+        max_length=2000,
+        blank=True,
+        help_text=_("E-mailed to the submitter when the registration is rejected."),
+    )
+    possible_duplicates = models.ManyToManyField(
+        "self",
+        verbose_name=_("possible duplicates"),
+        blank=True,
+        help_text=_("Entries with a close name in the same country, or the same website."),
+    )
+    distinct_from = models.ManyToManyField(
+        "self",
+        verbose_name=_("not duplicates of"),
+        blank=True,
+        help_text=_("Entries staff have checked are other clusters: never flagged again."),
+    )
     submitter_name = models.CharField(_("submitter's name"), max_length=150, blank=True)
     submitter_email = models.EmailField(_("submitter's email"), blank=True)
     name_in_source = models.CharField(
@@ -346,11 +415,16 @@ class Cluster(models.Model):
     member_types = models.CharField(max_length=200, editable=False, default="")
 
     objects = ClusterQuerySet.as_manager()
+    history = HistoricalRecords(
+        excluded_fields=DERIVED_FIELDS,
+        m2m_fields=[fields_of_activity, services, innovation_types, thematic_areas],
+    )
 
     class Meta:
         ordering = ["sort_name", "name"]
         verbose_name = _("cluster")
         verbose_name_plural = _("clusters")
+        permissions = [("moderate_cluster", _("Can publish, reject and archive clusters"))]
         indexes = [
             models.Index(fields=["status", "sort_name"]),
             models.Index(fields=["status", "country"]),
@@ -359,7 +433,6 @@ class Cluster(models.Model):
             models.Index(fields=["legal_structure"]),
             models.Index(fields=["activity_status"]),
             models.Index(fields=["eccp_registered"]),
-            models.Index(fields=["needs_review"]),
         ]
         constraints = [
             models.CheckConstraint(
@@ -396,7 +469,14 @@ class Cluster(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = unique_slug(self, self.name, reserved=RESERVED_SLUGS)
+            self.slug = unique_slug(
+                self, self.name, reserved=RESERVED_SLUGS, taken_elsewhere=SlugRedirect.exists
+            )
+        elif self.pk:
+            # A renamed address keeps answering: links from other sites lead here.
+            old = Cluster.objects.filter(pk=self.pk).values_list("slug", flat=True).first()
+            if old and old != self.slug:
+                SlugRedirect.objects.update_or_create(old_slug=old, defaults={"cluster": self})
         self.sort_name = fold(self.name)
         if self.status == self.Status.PUBLISHED and not self.published_at:
             self.published_at = timezone.now()
@@ -410,6 +490,124 @@ class Cluster(models.Model):
         """City and region as one line, without repeating a name."""
         parts = [self.city, self.region] if self.region != self.city else [self.city]
         return ", ".join(part for part in parts if part)
+
+    @property
+    def is_stale(self):
+        """Nobody has verified the entry for eighteen months: the page and the map say so."""
+        return self.last_verified_at is None or self.last_verified_at < timezone.now() - STALE_AFTER
+
+    @property
+    def review_reasons(self):
+        """Why staff should look at this entry, in words: read from with_review_reasons()."""
+        return [label for name, label in REVIEW_REASONS.items() if getattr(self, f"review_{name}")]
+
+    # Moderation: each a state change in one transaction; e-mails go once it is committed.
+
+    @transaction.atomic
+    def publish(self, by=None):
+        self.status = self.Status.PUBLISHED
+        self._history_user = by
+        self.save()
+        if self.has_contact:
+            context = {"cluster": self, "manage_url": self.manage_url()}
+            transaction.on_commit(
+                lambda: send_email([self.submitter_email], "cluster_published", context)
+            )
+
+    @transaction.atomic
+    def reject(self, reason, by=None):
+        self.status = self.Status.REJECTED
+        self.rejection_reason = reason
+        self._history_user = by
+        self.save()
+        if self.has_contact:
+            context = {"cluster": self, "reason": reason}
+            transaction.on_commit(
+                lambda: send_email([self.submitter_email], "registration_rejected", context)
+            )
+
+    @transaction.atomic
+    def archive(self, by=None):
+        self.status = self.Status.ARCHIVED
+        self._history_user = by
+        self.save()
+
+    @transaction.atomic
+    def merge(self, other, take=(), by=None):
+        """Make `other` part of this cluster, then remove it.
+
+        `take` names the fields whose value comes from `other`. Members, taxonomies,
+        thematic areas, case studies, suggestions, join requests and history all move here,
+        and the other's address answers with a permanent redirect to this one.
+        """
+        for name in take:
+            setattr(self, name, getattr(other, name))
+        mine = self.memberships.values_list("organisation_id", flat=True)
+        other.memberships.exclude(organisation_id__in=list(mine)).update(cluster=self)
+        for name in ("fields_of_activity", "services", "innovation_types", "thematic_areas"):
+            getattr(self, name).add(*getattr(other, name).all())
+        other.case_studies.update(cluster=self)
+        other.correction_suggestions.update(cluster=self)
+        other.join_requests.update(cluster=self)
+        SlugRedirect.objects.filter(cluster=other).update(cluster=self)
+        old_slug, old_pk = other.slug, other.pk
+        other._change_reason = f"Merged into {self.name}"
+        other._history_user = by
+        other.delete()
+        # The other's history stays its own, and is shown with this entry's (merged_id).
+        SlugRedirect.objects.update_or_create(
+            old_slug=old_slug, defaults={"cluster": self, "merged_id": old_pk}
+        )
+        self._change_reason = f"Merged with {other.name}"
+        self._history_user = by
+        self.save()
+        clusters = Cluster.objects.filter(pk=self.pk)
+        clusters.refresh_member_types()
+        clusters.refresh_search()
+
+    def differences_from(self, record):
+        """[(field, value now, value in the version)] where an earlier version differs."""
+        differences = []
+        past = record.instance
+        for field in self._meta.concrete_fields:
+            if field.name in ("id", *DERIVED_FIELDS) or not hasattr(past, field.attname):
+                continue
+            now, then = getattr(self, field.attname), getattr(past, field.attname)
+            if now != then:
+                differences.append((field, now, then))
+        for field in Cluster.history.model._history_m2m_fields:
+            target = f"{field.m2m_reverse_field_name()}_id"
+            now = set(getattr(self, field.name).values_list("pk", flat=True))
+            then = set(getattr(record, field.name).values_list(target, flat=True))
+            if now != then:
+                names = dict(
+                    field.related_model.objects.filter(pk__in=now | then).values_list("pk", "name")
+                )
+                differences.append(
+                    (
+                        field,
+                        ", ".join(sorted(names[pk] for pk in now)),
+                        ", ".join(sorted(names[pk] for pk in then)),
+                    )
+                )
+        return differences
+
+    @transaction.atomic
+    def restore(self, record, by=None):
+        """Bring back the values of an earlier version (a historical record), taxonomies
+        and thematic areas included."""
+        past = record.instance
+        for field in self._meta.concrete_fields:
+            if field.name not in ("id", *DERIVED_FIELDS) and hasattr(past, field.attname):
+                setattr(self, field.attname, getattr(past, field.attname))
+        self._change_reason = f"Restored the version of {record.history_date:%d %B %Y, %H:%M}"
+        self._history_user = by
+        self.save()
+        for field in Cluster.history.model._history_m2m_fields:
+            target = f"{field.m2m_reverse_field_name()}_id"
+            getattr(self, field.name).set(
+                list(getattr(record, field.name).values_list(target, flat=True))
+            )
 
     @property
     def reference(self):
@@ -454,31 +652,37 @@ class Cluster(models.Model):
         self.save()
 
     @transaction.atomic
-    def set_members(self, rows):
+    def set_members(self, rows, reason=""):
         """Make the cluster's members exactly these rows (dicts with name, type, role,
         website and country), each linked to the organisation of that name and country.
 
-        Written in bulk: two hundred members cost a few queries, not hundreds.
+        Written in bulk, history included: two hundred members cost a few queries, not
+        hundreds. `reason` says in the history who made the change.
         """
-        organisations = Organisation.objects.for_members(rows)
+        organisations = Organisation.objects.for_members(rows, reason)
         roles = {}
         for row in rows:
             organisation = organisations[Organisation.key(row["name"], row["country"])]
             roles.setdefault(organisation.pk, row.get("role") or Membership.Role.MEMBER)
         current = {membership.organisation_id: membership for membership in self.memberships.all()}
-        gone = [pk for pk in current if pk not in roles]
-        if gone:
-            self.memberships.filter(organisation_id__in=gone).delete()
+        for pk, membership in current.items():
+            if pk not in roles:
+                membership._change_reason = reason
+                membership.delete()
         changed = []
         for pk, membership in current.items():
             if pk in roles and membership.role != roles[pk]:
                 membership.role = roles[pk]
                 changed.append(membership)
-        Membership.objects.bulk_update(changed, ["role"])
-        Membership.objects.bulk_create(
-            Membership(cluster=self, organisation_id=pk, role=role)
-            for pk, role in roles.items()
-            if pk not in current
+        bulk_update_with_history(changed, Membership, ["role"], default_change_reason=reason)
+        bulk_create_with_history(
+            [
+                Membership(cluster=self, organisation_id=pk, role=role)
+                for pk, role in roles.items()
+                if pk not in current
+            ],
+            Membership,
+            default_change_reason=reason,
         )
         clusters = Cluster.objects.filter(pk=self.pk)
         clusters.refresh_member_types()
@@ -508,7 +712,7 @@ class OrganisationQuerySet(models.QuerySet):
         """The organisation a form means by this name and country, if it exists."""
         return self.filter(name_key=fold(name), country=country or "")
 
-    def for_members(self, rows):
+    def for_members(self, rows, reason=""):
         """{(name key, country): Organisation} for member rows (dicts with name, type,
         website and country): the organisation of that name and country, whatever the case
         and accents, or a new one.
@@ -525,7 +729,11 @@ class OrganisationQuerySet(models.QuerySet):
             self.bulk_create(
                 [Organisation.from_member(wanted[key]) for key in missing], ignore_conflicts=True
             )
-            found |= self._with_keys(missing)
+            created = self._with_keys(missing)
+            Organisation.history.bulk_history_create(
+                list(created.values()), default_change_reason=reason
+            )
+            found |= created
         # Where the register knows less than the form says, the form fills it in.
         improved = []
         for key, organisation in found.items():
@@ -537,7 +745,9 @@ class OrganisationQuerySet(models.QuerySet):
                 organisation.website = row["website"]
                 improved.append(organisation)
         if improved:
-            self.bulk_update(improved, ["type", "website"])
+            bulk_update_with_history(
+                improved, Organisation, ["type", "website"], default_change_reason=reason
+            )
             Cluster.objects.filter(memberships__organisation__in=improved).refresh_member_types()
         return found
 
@@ -569,6 +779,7 @@ class Organisation(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     objects = OrganisationQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["name_key"])
 
     class Meta:
         ordering = ["name"]
@@ -591,6 +802,24 @@ class Organisation(models.Model):
     @staticmethod
     def key(name, country):
         return fold(name), country or ""
+
+    @transaction.atomic
+    def merge(self, duplicates):
+        """Move the duplicates' memberships here, then delete the duplicates.
+
+        Where a cluster lists both, this organisation's membership stays and the duplicate's
+        goes with it: a cluster lists an organisation once.
+        """
+        cluster_ids = set(self.memberships.values_list("cluster_id", flat=True))
+        for membership in Membership.objects.filter(organisation__in=duplicates).order_by("pk"):
+            if membership.cluster_id not in cluster_ids:
+                membership.organisation = self
+                membership._change_reason = f"Merged into {self}"
+                membership.save(update_fields=["organisation"])
+                cluster_ids.add(membership.cluster_id)
+        for duplicate in duplicates:
+            duplicate._change_reason = f"Merged into {self}"
+            duplicate.delete()
 
     @classmethod
     def from_member(cls, row):
@@ -622,6 +851,8 @@ class Membership(models.Model):
         validators=[MinValueValidator(EARLIEST_FOUNDING_YEAR), MaxValueValidator(current_year)],
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["role", "organisation__name"]
         verbose_name = _("membership")
@@ -634,6 +865,68 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.organisation} in {self.cluster}"
+
+
+REVIEW_REASONS = {
+    "country": _("Country inferred or unknown"),
+    "place": _("Place inferred"),
+    "model": _("Model inferred"),
+    "coordinates": _("No coordinates"),
+    "activity": _("Activity unknown"),
+    "unverified": _("Not verified for a year"),
+    "label": _("ESCA label expiring within 60 days"),
+}
+
+
+def review_conditions():
+    """{reason: condition} of the entries staff should look at, for each reason."""
+    now = timezone.now()
+    inferred = Cluster.Provenance.INFERRED
+    return {
+        "country": Q(country_from__in=[inferred, Cluster.Provenance.UNKNOWN]),
+        "place": Q(place_from=inferred),
+        "model": Q(model_from=inferred),
+        "coordinates": Q(latitude__isnull=True),
+        "activity": Q(activity_status=Cluster.ActivityStatus.UNKNOWN),
+        "unverified": Q(last_verified_at__isnull=True)
+        | Q(last_verified_at__lt=now - timedelta(days=365)),
+        "label": Q(
+            label_expires_on__gte=now.date(),
+            label_expires_on__lte=(now + timedelta(days=60)).date(),
+        ),
+    }
+
+
+class SlugRedirect(models.Model):
+    """An address a cluster had, before a rename or a merge: it answers 301 to the cluster."""
+
+    old_slug = models.SlugField(_("old address"), max_length=120, unique=True)
+    cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="old_slugs")
+    merged_id = models.PositiveBigIntegerField(
+        _("merged entry"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("The id of the entry merged into this one, whose history it shows."),
+    )
+    created_at = models.DateTimeField(_("since"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("old address")
+        verbose_name_plural = _("old addresses")
+
+    def __str__(self):
+        return f"/clusters/{self.old_slug}/ → {self.cluster}"
+
+    @staticmethod
+    def exists(slug):
+        return SlugRedirect.objects.filter(old_slug=slug).exists()
+
+
+def history_ids(cluster_id):
+    """The ids whose edit history is this cluster's: its own, and those merged into it."""
+    merged = SlugRedirect.objects.filter(cluster_id=cluster_id, merged_id__isnull=False)
+    return [int(cluster_id), *merged.values_list("merged_id", flat=True)]
 
 
 class CorrectionSuggestion(models.Model):

@@ -1,11 +1,12 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core import signing
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.debug import sensitive_post_parameters
 
 from clusters.forms import (
+    CLUSTER_CONTACT,
     MODEL_EXPLANATIONS,
     ClusterDetailsForm,
     ClusterRegistrationForm,
@@ -18,7 +19,7 @@ from clusters.forms import (
 )
 from clusters.geocoding import locate
 from clusters.listing import ClusterListing
-from clusters.models import Cluster
+from clusters.models import Cluster, SlugRedirect
 from csei.emails import send_email
 from csei.forms import error_summary
 from csei.ratelimits import RATE_LIMITED_MESSAGE, count_send, limit_reached
@@ -42,12 +43,19 @@ def cluster_list(request):
 
 
 def cluster_detail(request, slug):
-    cluster = get_object_or_404(
-        Cluster.objects.published().prefetch_related(
-            "fields_of_activity", "services", "innovation_types"
-        ),
-        slug=slug,
+    """A published cluster's page; staff may preview any entry, under a banner. An address
+    the cluster had before a rename or a merge answers with a permanent redirect."""
+    visible = Cluster.objects.all() if can_preview(request) else Cluster.objects.published()
+    cluster = (
+        visible.prefetch_related("fields_of_activity", "services", "innovation_types")
+        .filter(slug=slug)
+        .first()
     )
+    if cluster is None:
+        moved = SlugRedirect.objects.filter(old_slug=slug, cluster__in=visible).first()
+        if moved is None:
+            raise Http404
+        return redirect(moved.cluster, permanent=True)
     memberships = cluster.memberships.select_related("organisation").order_by(
         "organisation__type", "role", "organisation__name"
     )
@@ -67,6 +75,10 @@ def cluster_detail(request, slug):
             "navigation": "clusters",
         },
     )
+
+
+def can_preview(request):
+    return request.user.is_authenticated and request.user.has_perm("clusters.view_cluster")
 
 
 def cluster_map(request):
@@ -189,6 +201,7 @@ def manage(request, slug, token):
     )
     if request.method == "POST" and "more_member_rows" not in request.POST:
         if request.POST.get("action") == "confirm":
+            cluster._change_reason = CLUSTER_CONTACT
             cluster.confirm()
             messages.success(request, "Thank you: the entry now shows that you verified it today.")
             return redirect(cluster)

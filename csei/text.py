@@ -37,14 +37,19 @@ def make_slug(text, max_length=80):
     return slugify(text.translate(_TRANSLITERATION))[:max_length].strip("-") or "item"
 
 
-def unique_slug(instance, text, field="slug", reserved=()):
-    """A slug for `text` not yet used by another row of the instance's model, nor reserved."""
+def unique_slug(instance, text, field="slug", reserved=(), taken_elsewhere=None):
+    """A slug for `text` not yet used by another row of the instance's model, nor reserved,
+    nor taken elsewhere (a function of the slug that says so)."""
     model = type(instance)
     max_length = model._meta.get_field(field).max_length
     base = make_slug(text, max_length - 4)
     others = model._default_manager.exclude(pk=instance.pk)
     candidate, number = base, 2
-    while candidate in reserved or others.filter(**{field: candidate}).exists():
+    while (
+        candidate in reserved
+        or others.filter(**{field: candidate}).exists()
+        or (taken_elsewhere is not None and taken_elsewhere(candidate))
+    ):
         candidate = f"{base}-{number}"
         number += 1
     return candidate

@@ -19,7 +19,3 @@ urlpatterns = [
     path("cases/", include("cases.urls")),
     path("admin/", admin.site.urls),
 ]
-
-admin.site.site_header = "CSEI Directory: staff"
-admin.site.site_title = "CSEI Directory staff"
-admin.site.index_title = "Curate the directory"

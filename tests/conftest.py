@@ -1,7 +1,7 @@
 import io
 
 import pytest
-from django.contrib.auth.models import Permission, User
+from django.contrib.auth.models import Group, User
 from django.core.cache import cache
 from django.core.management import call_command
 
@@ -57,23 +57,32 @@ def anonymous(client):
     return client
 
 
+def staff_member(username, role=None):
+    user = User.objects.create_user(
+        username, f"{username}@example.org", f"{username}-password", is_staff=True
+    )
+    if role:
+        user.groups.add(Group.objects.get(name=role))
+    return user
+
+
 @pytest.fixture
 def editor(db, client):
-    """A GECES staff member who curates entries but does not manage accounts."""
-    user = User.objects.create_user(
-        "editor", "editor@example.org", "editor-password", is_staff=True
-    )
-    user.user_permissions.set(
-        Permission.objects.filter(content_type__app_label__in=["clusters", "themes", "cases"])
-    )
-    client.force_login(user)
+    """A GECES editor: curates and moderates entries, deletes nothing, manages no account."""
+    client.force_login(staff_member("editor", "GECES editor"))
     return client
 
 
 @pytest.fixture
 def administrator(db, client):
-    user = User.objects.create_superuser("admin", "admin@example.org", "admin-password")
-    client.force_login(user)
+    """A GECES administrator: an editor who may also delete and manage staff accounts."""
+    client.force_login(staff_member("administrator", "GECES administrator"))
+    return client
+
+
+@pytest.fixture
+def staff_without_a_role(db, client):
+    client.force_login(staff_member("newcomer"))
     return client
 
 

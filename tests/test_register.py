@@ -6,6 +6,7 @@ import pytest
 from django.core import mail
 from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from clusters.geocoding import locate
 from clusters.models import Cluster, FieldOfActivity, Membership, Organisation
@@ -356,24 +357,34 @@ def test_without_javascript_more_member_rows_come_without_errors(anonymous):
     assert not Cluster.objects.exists()
 
 
-def test_two_hundred_members_take_a_few_dozen_queries(anonymous, django_assert_max_num_queries):
-    # Validating the cluster's constraints, each in a savepoint; the cluster and its search
-    # text; its taxonomies; the organisations found, inserted (in one or two batches) and
-    # read back; the memberships; the member types and search text again; the session.
-    page = registration_page(anonymous)
-    members = {"members-TOTAL_FORMS": "200"}
-    for number in range(200):
-        members |= {
+def queries_to_register(client, members):
+    page = registration_page(client)
+    rows = {"members-TOTAL_FORMS": str(members)}
+    for number in range(members):
+        rows |= {
             f"members-{number}-name": f"Member {number}",
             f"members-{number}-type": "civil_society",
         }
     form = page.soup.find("form", method="post")
+    with CaptureQueriesContext(connection) as queries:
+        sent = submit(client, page, form, {**VALID, "name": f"Cluster of {members}", **rows})
+    assert sent.response.status_code == 302
+    assert Cluster.objects.get(name=f"Cluster of {members}").memberships.count() == members
+    return len(queries)
 
-    with django_assert_max_num_queries(45):
-        response = submit(anonymous, page, form, {**VALID, **members})
 
-    assert response.response.status_code == 302
-    assert Cluster.objects.get().memberships.count() == 200
+def test_two_hundred_members_cost_no_more_queries_than_two(anonymous):
+    # Validating the cluster's constraints, each in a savepoint; the cluster, its history
+    # and its search text; its taxonomies and their history; the organisations found,
+    # inserted (in one batch on PostgreSQL, two on SQLite) and read back, with their
+    # history; the memberships and theirs; the member types and search text again; the
+    # possible duplicates; the session.
+    two = queries_to_register(anonymous, 2)
+    two_hundred = queries_to_register(anonymous, 200)
+
+    # SQLite splits the inserts of 200 rows and their history into a few batches.
+    assert two_hundred <= two + 6
+    assert two_hundred <= 60
 
 
 def test_more_than_two_hundred_members_are_refused(anonymous):

@@ -47,12 +47,15 @@ def test_loading_the_seed_again_keeps_staff_edits(seed):
     assert Cluster.objects.get(name="Impact Noord").short_description == "Edited by staff"
 
 
-def test_uncertain_rows_need_review(seed):
-    assert Cluster.objects.get(name="Base 202").needs_review  # country unknown
-    assert Cluster.objects.get(name="Coursive Boutaric").needs_review  # country inferred
-    assert Cluster.objects.get(name="ecoBI").needs_review  # no coordinates
-    assert not Cluster.objects.get(name="Torino Social Impact").needs_review
-    assert Cluster.objects.filter(needs_review=True).count() == 39
+def test_uncertain_rows_need_review_for_their_reasons(seed):
+    def reasons(name):
+        return Cluster.objects.with_review_reasons().get(name=name).review_reasons
+
+    assert reasons("Base 202")[:2] == ["Country inferred or unknown", "No coordinates"]
+    assert reasons("Coursive Boutaric")[0] == "Country inferred or unknown"
+    assert "No coordinates" in reasons("ecoBI")
+    assert reasons("Torino Social Impact") == ["Model inferred", "Not verified for a year"]
+    assert Cluster.objects.needing_review("country").count() == 35
 
 
 def test_case_studies_are_linked_to_their_clusters(seed):

@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
 
 from clusters.models import Cluster
 from themes.models import JoinRequest, ThematicArea
@@ -17,7 +18,7 @@ class JoinedClusterInline(admin.TabularInline):
 
 
 @admin.register(ThematicArea)
-class ThematicAreaAdmin(admin.ModelAdmin):
+class ThematicAreaAdmin(SimpleHistoryAdmin):
     list_display = ["name", "status", "cluster_count", "updated_at"]
     list_filter = ["status"]
     search_fields = ["name", "description", "proposed_by_name", "proposed_by_email"]
@@ -39,6 +40,15 @@ class ThematicAreaAdmin(admin.ModelAdmin):
     # The count groups rows, and Django leaves Meta.ordering out of grouped queries.
     ordering = ["name"]
 
+    def get_fieldsets(self, request, obj=None):
+        """Who proposed it is only for staff who may change it."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if self.has_change_permission(request, obj):
+            return fieldsets
+        return [
+            fieldset for fieldset in fieldsets if "proposed_by_email" not in fieldset[1]["fields"]
+        ]
+
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(cluster_count=Count("clusters"))
 
@@ -56,6 +66,12 @@ class JoinRequestAdmin(admin.ModelAdmin):
     autocomplete_fields = ["cluster"]
     readonly_fields = ["created_at", "decided_at"]
     actions = ["accept", "decline"]
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if self.has_change_permission(request, obj):
+            return fields
+        return [field for field in fields if field != "email"]
 
     @admin.action(description=_("Accept: add the clusters to their areas"), permissions=["change"])
     def accept(self, request, queryset):

@@ -3,6 +3,7 @@ from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from csei.text import unique_slug
 
@@ -51,6 +52,7 @@ class ThematicArea(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = ThematicAreaQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]

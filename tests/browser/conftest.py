@@ -11,9 +11,12 @@ from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
+from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
 from django.test.utils import override_settings
+
+from clusters.roles import create_roles
 
 HERE = Path(__file__).parent
 SCREENSHOTS = HERE / "screenshots"
@@ -103,7 +106,12 @@ def browser():
 
 @pytest.fixture
 def seeded(transactional_db):
-    """The GECES mapping, in a database the live server can see."""
+    """The GECES mapping and the staff roles, in a database the live server can see.
+
+    The database is emptied after each test, as the live server needs committed rows:
+    both are written again for the next.
+    """
+    create_roles(apps)
     call_command("load_seed", stdout=io.StringIO())
 
 

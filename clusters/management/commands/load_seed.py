@@ -143,7 +143,6 @@ class Command(BaseCommand):
             "activity_status": row["activity_status"],
             "status": Cluster.Status.PUBLISHED,
             "source": Cluster.Source.SEED,
-            "needs_review": row["country_from"] != "source" or not has_coordinates,
             "staff_notes": row["note"],
         }
 

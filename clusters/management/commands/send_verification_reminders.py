@@ -1,0 +1,14 @@
+from django.core.management.base import BaseCommand
+
+from clusters.models import Cluster
+
+
+class Command(BaseCommand):
+    help = (
+        "E-mail the contact of every published cluster the link to verify its entry. Run it "
+        "once a year (from cron); clusters without an address on file are left out."
+    )
+
+    def handle(self, *args, **options):
+        sent = Cluster.objects.published().send_verification_links()
+        self.stdout.write(self.style.SUCCESS(f"Sent {sent} verification links."))

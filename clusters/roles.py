@@ -1,0 +1,61 @@
+"""The two staff roles, as groups: what a GECES editor and a GECES administrator may do.
+
+An editor sees, adds and changes clusters, organisations, memberships, case studies,
+thematic areas, correction suggestions and join requests, and moderates (publishes, rejects,
+archives); sees the taxonomies. An administrator does all that, deletes too, and manages the
+taxonomies and the staff accounts.
+"""
+
+from django.contrib.auth.management import create_permissions
+
+EDITOR = "GECES editor"
+ADMINISTRATOR = "GECES administrator"
+CURATED = {
+    "clusters": ["cluster", "organisation", "membership", "correctionsuggestion", "slugredirect"],
+    "cases": ["casestudy", "casestudylink"],
+    "themes": ["thematicarea", "joinrequest"],
+}
+TAXONOMIES = {"clusters": ["fieldofactivity", "memberservice", "innovationtype"]}
+ACCOUNTS = {"auth": ["user", "group"]}
+
+
+def codenames(models, actions):
+    return [
+        (app_label, f"{action}_{model}")
+        for app_label, names in models.items()
+        for model in names
+        for action in actions
+    ]
+
+
+def create_roles(apps):
+    """Create or update the two groups; `apps` is the app registry (a migration's own, or
+    django.apps.apps)."""
+    # Permissions are made after all migrations have run; the roles need them now.
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+
+    def permissions(pairs):
+        found = []
+        for app_label, codename in pairs:
+            found.append(
+                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            )
+        return found
+
+    editing = codenames(CURATED, ["view", "add", "change"]) + codenames(TAXONOMIES, ["view"])
+    editing.append(("clusters", "moderate_cluster"))
+    administering = (
+        editing
+        + codenames(CURATED, ["delete"])
+        + codenames(TAXONOMIES, ["add", "change", "delete"])
+        + codenames(ACCOUNTS, ["view", "add", "change", "delete"])
+    )
+    editor, _ = Group.objects.get_or_create(name=EDITOR)
+    editor.permissions.set(permissions(editing))
+    administrator, _ = Group.objects.get_or_create(name=ADMINISTRATOR)
+    administrator.permissions.set(permissions(administering))
