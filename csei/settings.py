@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django_countries",
     "django_filters",
+    "django_ratelimit",
     "csp",
     "csei",
     "clusters",
@@ -116,13 +117,29 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The forms' rate limits count in this cache, so every worker must share it: Redis when
+# CACHE_URL names one, else the database (its table comes with `migrate`).
 CACHE_URL = env("CACHE_URL")
 if CACHE_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "csei.cache.DatabaseCache",
+            "LOCATION": "csei_cache",
+            # `incr` stores a count again with this timeout: it must outlast the longest
+            # rate-limit window (an hour), or a slow sender's count would expire early.
+            "TIMEOUT": 2 * 60 * 60,
+            # Past this many rows the cache drops some; counts of an address must not go.
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
+    }
+# W001 says only that django_ratelimit's authors have not tried a backend (this one, or
+# Django's own Redis one); E003, which names the caches it cannot count in (local memory,
+# Django's database cache), stays on.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -188,9 +205,11 @@ MAP_TILE_ATTRIBUTION = env("MAP_TILE_ATTRIBUTION")
 
 CLUSTER_LIST_PAGE_SIZE = 40
 
-# Where the visitor's address is for the forms' rate limits. Behind a proxy REMOTE_ADDR is
-# the proxy itself: name the header it sets instead, e.g. HTTP_X_REAL_IP.
-RATELIMIT_IP_META_KEY = env("RATELIMIT_IP_META_KEY", "REMOTE_ADDR")
+# Behind a proxy the connection's address is the proxy's: CLIENT_IP_HEADER names the header
+# in which it passes the visitor's (e.g. X-Real-IP). Rate limits and sign-in lockouts count
+# per visitor address.
+CLIENT_IP_HEADER = env("CLIENT_IP_HEADER")
+RATELIMIT_IP_META_KEY = "csei.ratelimits.client_ip"
 
 # Security: production values by default; `make run` (DEBUG) relaxes the ones that need HTTPS.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

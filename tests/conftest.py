@@ -2,7 +2,6 @@ import io
 
 import pytest
 from django.contrib.auth.models import Permission, User
-from django.core.cache import cache
 from django.core.management import call_command
 
 from clusters.models import Cluster
@@ -19,7 +18,8 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """Each test database starts with the GECES mapping, loaded once.
 
     Most tests read it; every test runs in a transaction that is rolled back, so the seed is
-    the same for each. Tests of an empty directory ask for `empty_directory`.
+    the same for each, and so is the cache (a table in the same database): no rate limit has
+    been used. Tests of an empty directory ask for `empty_directory`.
     """
     with django_db_blocker.unblock():
         call_command("load_seed", stdout=io.StringIO())
@@ -44,12 +44,6 @@ def empty_directory(db):
 @pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    """Rate limits count in the cache; each test starts with none used."""
-    cache.clear()
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ SETTINGS_VARIABLES = {
     "EMAIL_PORT", "EMAIL_HOST_USER", "EMAIL_HOST_PASSWORD", "EMAIL_USE_TLS",
     "DEFAULT_FROM_EMAIL", "ADMINS", "MAP_TILE_URL", "MAP_TILE_ATTRIBUTION",
     "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS", "SECURE_HSTS_PRELOAD",
-    "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "LOG_LEVEL",
+    "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "LOG_LEVEL", "CLIENT_IP_HEADER",
 }  # fmt: skip
 
 # Reading settings needs no app loaded, which keeps each subprocess short.
@@ -165,15 +165,32 @@ def test_a_database_url_chooses_postgresql_with_healthy_persistent_connections()
     assert database["CONN_MAX_AGE"] > 0
 
 
-def test_the_cache_is_local_memory_unless_a_cache_url_is_set():
-    local = settings_with(["CACHES"])["CACHES"]["default"]
-    shared = settings_with(["CACHES"], CACHE_URL="redis://127.0.0.1:6379/0")["CACHES"]["default"]
+def test_the_cache_every_worker_shares_is_the_database_unless_a_cache_url_is_set():
+    database = settings_with(["CACHES"])["CACHES"]["default"]
+    redis = settings_with(["CACHES"], CACHE_URL="redis://127.0.0.1:6379/0")["CACHES"]["default"]
 
-    assert local["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
-    assert shared == {
+    assert (database["BACKEND"], database["LOCATION"]) == ("csei.cache.DatabaseCache", "csei_cache")
+    assert redis == {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": "redis://127.0.0.1:6379/0",
     }
+
+
+def test_migrate_makes_the_cache_table_even_while_redis_is_the_cache(tmp_path):
+    """So that the database cache works the day CACHE_URL is dropped, with no extra step."""
+    database = {"DATABASE_URL": f"sqlite:///{tmp_path}/fresh.sqlite3"}
+    migrate = run("manage.py", "migrate", "--no-input", CACHE_URL="redis://127.0.0.1:1/0",
+                  SECRET_KEY="x", **database)  # fmt: skip
+    assert migrate.returncode == 0, migrate.stderr
+
+    use = run(
+        "manage.py", "shell", "--no-imports", "-c",
+        "from django.core.cache import cache; cache.set('k', 'v'); print(cache.get('k'))",
+        SECRET_KEY="x", **database,
+    )  # fmt: skip
+
+    assert use.returncode == 0, use.stderr
+    assert use.stdout == "v\n"
 
 
 def test_email_goes_to_the_console_unless_an_email_url_is_set():
