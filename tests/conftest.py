@@ -1,10 +1,12 @@
 import io
+import socket
 
 import pytest
 from django.contrib.auth.models import Permission, User
 from django.core.management import call_command
 
 from clusters.models import Cluster
+from csei import ratelimits
 
 
 def pytest_collection_modifyitems(config, items):
@@ -82,3 +84,23 @@ def make_cluster(db):
         return Cluster.objects.create(**fields)
 
     return make
+
+
+def closed_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def redis_down(settings, monkeypatch):
+    """A Redis cache that refuses connections, as a stopped server does."""
+    settings.CACHE_URL = f"redis://127.0.0.1:{closed_port()}/0"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": settings.CACHE_URL,
+        }
+    }
+    # Rate limits log the first failure of the cache they see: this test's is the first.
+    monkeypatch.setattr(ratelimits._CacheState, "down", False)

@@ -2,7 +2,6 @@
 when that cache does not answer."""
 
 import logging
-import socket
 import threading
 from datetime import UTC, timedelta
 
@@ -13,7 +12,6 @@ from django.db import connection
 from django.utils import timezone
 
 from clusters.models import Cluster
-from csei import ratelimits
 from tests.test_register import register
 
 URL = "/clusters/register/"
@@ -112,25 +110,6 @@ def test_workers_counting_at_the_same_moment_lose_no_count(transactional_db):
         assert cache.get(key) == threads * per_thread
     finally:
         cache.delete(key)
-
-
-def closed_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture
-def redis_down(settings, monkeypatch):
-    """A Redis cache that refuses connections, as a stopped server does."""
-    settings.CACHE_URL = f"redis://127.0.0.1:{closed_port()}/0"
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": settings.CACHE_URL,
-        }
-    }
-    monkeypatch.setattr(ratelimits._CacheState, "down", False)
 
 
 def test_with_the_cache_down_the_form_still_saves_and_says_so_once_in_the_log(
