@@ -251,9 +251,26 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+DEFAULT_EXCEPTION_REPORTER_FILTER = "csei.error_mail.ErrorMailFilter"
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "mail_admins": {
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+            "class": "csei.error_mail.ThrottledAdminEmailHandler",
+        },
+        "null": {"class": "logging.NullHandler"},
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
+    "loggers": {
+        # Django's errors reach the console through the root logger, and ADMINS by mail.
+        "django": {"handlers": ["mail_admins"], "level": "INFO"},
+        # Scanners send bad Host headers all day: the 400 they get is the whole story.
+        "django.security.DisallowedHost": {"handlers": ["null"], "propagate": False},
+    },
 }
