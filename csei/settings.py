@@ -4,6 +4,7 @@ Everything that differs between a laptop and production comes from the environme
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -69,6 +70,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_ratelimit",
     "csp",
+    "axes",
     "csei",
     "clusters",
     "themes",
@@ -87,6 +89,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csei.outages.BackendOutageMiddleware",
+    # Last, as django-axes asks: it turns a refused sign-in into its lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "csei.urls"
@@ -141,6 +145,27 @@ else:
 # Django's own Redis one); E003, which names the caches it cannot count in (local memory,
 # Django's database cache), stays on.
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
+
+AUTHENTICATION_BACKENDS = [
+    # First, so that a locked-out sign-in is refused before its password is even checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Staff sign-in: after five failures in a row, that account cannot sign in from that address
+# for half an hour. Counting the pair, not the address alone, keeps colleagues behind the
+# same office address, and the account elsewhere, able to sign in.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=30)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "csei.ratelimits.client_ip"
+AXES_LOCKOUT_CALLABLE = "csei.views.signin_locked_out"
+# Every sign-in, sign-out and failure is logged with the account and address it counts (a
+# password never is); no start-up banner.
+AXES_SENSITIVE_PARAMETERS = []
+AXES_VERBOSE = False
+# Staff sign in again after a working day.
+SESSION_COOKIE_AGE = 8 * 60 * 60
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
