@@ -78,16 +78,18 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # The headers first, so that static files get them too: an SVG opened on its own is a
+    # document that could run scripts.
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csei.outages.BackendOutageMiddleware",
     # Last, as django-axes asks: it turns a refused sign-in into its lockout page.
     "axes.middleware.AxesMiddleware",
@@ -238,7 +240,12 @@ CLIENT_IP_HEADER = env("CLIENT_IP_HEADER")
 RATELIMIT_IP_META_KEY = "csei.ratelimits.client_ip"
 
 # Security: production values by default; `make run` (DEBUG) relaxes the ones that need HTTPS.
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Behind a TLS-terminating proxy, the header in which it says the request came over HTTPS,
+# e.g. X-Forwarded-Proto. Unset without a proxy, or anyone could claim HTTPS with it.
+_proxy_ssl_header = env("SECURE_PROXY_SSL_HEADER")
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_" + _proxy_ssl_header.upper().replace("-", "_"), "https") if _proxy_ssl_header else None
+)
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
@@ -264,8 +271,9 @@ CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF],
-        # Inline style attributes are used by the admin and by Leaflet; scripts stay strict.
-        "style-src": [SELF, "'unsafe-inline'"],
+        # No style attributes: Leaflet and the admin's scripts set styles through the CSSOM,
+        # which this allows.
+        "style-src": [SELF],
         "img-src": [SELF, "data:"] + ([_tile_source(MAP_TILE_URL)] if MAP_TILE_URL else []),
         "font-src": [SELF],
         "connect-src": [SELF],
