@@ -90,7 +90,6 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "csei.outages.BackendOutageMiddleware",
     # Last, as django-axes asks: it turns a refused sign-in into its lockout page.
     "axes.middleware.AxesMiddleware",
 ]

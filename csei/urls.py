@@ -20,6 +20,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler500 = "csei.outages.server_error"
+
 admin.site.site_header = "CSEI Directory: staff"
 admin.site.site_title = "CSEI Directory staff"
 admin.site.index_title = "Curate the directory"

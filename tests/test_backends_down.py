@@ -5,6 +5,7 @@ import logging
 
 import pytest
 from bs4 import BeautifulSoup
+from django.contrib.sessions.backends.db import SessionStore
 from django.core import mail
 from django.db import OperationalError, ProgrammingError, connections
 
@@ -16,13 +17,15 @@ PAGES = ["/", "/clusters/", "/clusters/map/", "/clusters/torino-social-impact/",
 
 
 @pytest.fixture
-def outage(db, settings):
+def outage(db, settings, client):
     """`outage.start()` makes the database refuse connections, `outage.end()` brings it back.
 
     The connection's cursor raises what psycopg and sqlite3 raise when the server is gone;
-    it is mended before the test's transaction is rolled back, which needs one.
+    it is mended before the test's transaction is rolled back, which needs one. The test
+    client answers what the site answers instead of raising the error in the test.
     """
     settings.ADMINS = [("Staff", "staff@example.org")]
+    client.raise_request_exception = False
 
     class Outage:
         def __init__(self, patch):
@@ -93,8 +96,22 @@ def test_once_the_database_is_back_the_next_request_succeeds(anonymous, outage):
     assert anonymous.get("/clusters/").status_code == 200
 
 
+def test_an_outage_met_after_the_view_answers_503_too(anonymous, outage, monkeypatch):
+    """The session is saved by a middleware, once the view has answered."""
+
+    def save(*args, **kwargs):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    page = registration_page(anonymous)
+    monkeypatch.setattr(SessionStore, "save", save)
+
+    response = submit(anonymous, page, page.soup.find("form", method="post"), VALID).response
+
+    assert response.status_code == 503
+    assert not response.has_header("Location")
+
+
 def test_a_fault_in_the_code_is_still_a_500(anonymous, outage):
-    anonymous.raise_request_exception = False
     outage.start(error=ProgrammingError)
 
     response = anonymous.get("/clusters/")
@@ -105,6 +122,7 @@ def test_a_fault_in_the_code_is_still_a_500(anonymous, outage):
 
 @pytest.mark.urls("tests.cache_urls")
 def test_a_page_that_reads_the_cache_answers_503_while_redis_is_down(anonymous, db, redis_down):
+    anonymous.raise_request_exception = False
     response = anonymous.get("/cached/")
 
     assert response.status_code == 503
