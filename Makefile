@@ -56,7 +56,7 @@ demo: $(INSTALLED)
 
 ## bench: how much slower the main pages are than a trivial view, served the same way
 bench: $(INSTALLED_DEV)
-	$(PYTHON) tests/benchmark.py
+	$(PYTHON) -m tests.benchmark
 
 ci: lint migrations-check check-deploy test
 
