@@ -6,7 +6,7 @@ MANAGE := $(PYTHON) manage.py
 INSTALLED := $(VENV)/.installed
 INSTALLED_DEV := $(VENV)/.installed-dev
 
-.PHONY: run test lint format migrations-check check-deploy bench demo ci clean
+.PHONY: run test lint format migrations-check check-deploy bench fault demo ci clean
 
 $(PYTHON):
 	$(PYTHON_SYSTEM) -m venv $(VENV)
@@ -57,6 +57,10 @@ demo: $(INSTALLED)
 ## bench: how much slower the main pages are than a trivial view, served the same way
 bench: $(INSTALLED_DEV)
 	$(PYTHON) -m tests.benchmark
+
+## fault: stop a throwaway PostgreSQL (its own, on port 55432) for five seconds under load
+fault: $(INSTALLED_DEV)
+	$(PYTHON) -m tests.fault
 
 ci: lint migrations-check check-deploy test
 
