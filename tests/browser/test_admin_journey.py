@@ -34,12 +34,20 @@ def test_staff_log_in_and_open_a_cluster_in_the_admin(seeded, page, visit, check
     check(page, accessibility=False)
     check(page, width=375, accessibility=False)
 
+    # The form's scripts at work under the Content Security Policy: the filter boxes and the
+    # organisation search style elements as they go.
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.locator("#id_fields_of_activity_add_all").click()
+    page.locator(".select2-selection").first.click()
+    page.locator(".select2-search__field").fill("a")
+    page.locator(".select2-results__option").first.wait_for()
+    check(page, accessibility=False, label="cluster-form-widgets")
 
-def test_repeated_failed_sign_ins_show_the_lockout_page_then_an_administrator_sees_them(
-    seeded, new_page, visit, check, live_server, page_errors
+
+def test_repeated_failed_sign_ins_show_the_lockout_page_and_the_attempts_in_the_admin(
+    transactional_db, new_page, visit, check, live_server, page_errors
 ):
-    """Under the strict Content Security Policy: the lockout page, the list of access attempts
-    and the cluster form's widgets (the filter boxes, the organisation search) log no violation."""
+    """Under the strict Content Security Policy, like every admin page this journey opens."""
     User.objects.create_superuser("staff", "staff@example.org", PASSWORD)
     User.objects.create_user("camille", password=PASSWORD, is_staff=True)
     page = new_page()
@@ -52,8 +60,6 @@ def test_repeated_failed_sign_ins_show_the_lockout_page_then_an_administrator_se
         page.get_by_label("Password").fill(f"wrong-{attempt}")
         page.get_by_role("button", name="Log in").click()
         page.wait_for_load_state()
-        if attempt < 4:
-            assert page.get_by_text("Please enter the correct username").is_visible()
     assert page.get_by_text("too many failed sign-ins from your address").is_visible()
     check(page, accessibility=False, label="locked-out")
 
@@ -65,10 +71,3 @@ def test_repeated_failed_sign_ins_show_the_lockout_page_then_an_administrator_se
     administrator.wait_for_url(re.compile(r"/admin/$"))
     visit(administrator, "/admin/axes/accessattempt/", accessibility=False)
     assert administrator.locator("#result_list").get_by_text("camille").is_visible()
-
-    visit(administrator, "/admin/clusters/cluster/add/", accessibility=False)
-    administrator.locator("#id_fields_of_activity_add_all").click()
-    administrator.locator(".select2-selection").first.click()
-    administrator.locator(".select2-search__field").fill("a")
-    administrator.locator(".select2-results__option").first.wait_for()
-    check(administrator, accessibility=False, label="cluster-form-widgets")
