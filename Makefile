@@ -66,7 +66,7 @@ fault: $(INSTALLED_DEV)
 
 ## load: 64 clients for 60 seconds on the list, map, GeoJSON and cluster pages, with wrk
 load: $(INSTALLED_DEV)
-	command -v wrk >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq wrk; }
+	command -v wrk >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq wrk >/dev/null; }
 	$(PYTHON) -m tests.load
 
 ci: lint migrations-check check-deploy test
