@@ -5,8 +5,10 @@ PYTHON := $(VENV)/bin/python
 MANAGE := $(PYTHON) manage.py
 INSTALLED := $(VENV)/.installed
 INSTALLED_DEV := $(VENV)/.installed-dev
+# apt-get needs root: as anyone else, `make load` asks sudo for it.
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: run test lint format migrations-check check-deploy bench demo ci clean
+.PHONY: run test lint format migrations-check check-deploy bench fault load demo ci clean
 
 $(PYTHON):
 	$(PYTHON_SYSTEM) -m venv $(VENV)
@@ -57,7 +59,16 @@ demo: $(INSTALLED)
 
 ## bench: how much slower the main pages are than a trivial view, served the same way
 bench: $(INSTALLED_DEV)
-	$(PYTHON) tests/benchmark.py
+	$(PYTHON) -m tests.benchmark
+
+## fault: stop a throwaway PostgreSQL (its own, on port 55432) for five seconds under load
+fault: $(INSTALLED_DEV)
+	$(PYTHON) -m tests.fault
+
+## load: 64 clients for 60 seconds on the list, map, GeoJSON and cluster pages, with wrk
+load: $(INSTALLED_DEV)
+	command -v wrk >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq wrk >/dev/null; }
+	$(PYTHON) -m tests.load
 
 ci: lint migrations-check check-deploy test
 

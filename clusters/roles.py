@@ -3,7 +3,7 @@
 An editor sees, adds and changes clusters, organisations, memberships, case studies,
 thematic areas, correction suggestions and join requests, and moderates (publishes, rejects,
 archives); sees the taxonomies. An administrator does all that, deletes too, and manages the
-taxonomies and the staff accounts.
+taxonomies, the staff accounts and their sign-in lockouts.
 """
 
 from django.contrib.auth.management import create_permissions
@@ -17,6 +17,8 @@ CURATED = {
 }
 TAXONOMIES = {"clusters": ["fieldofactivity", "memberservice", "innovationtype"]}
 ACCOUNTS = {"auth": ["user", "group"]}
+# Sign-in attempts and lockouts (django-axes): administrators lift a lockout by deleting it.
+SIGN_INS = {"axes": ["accessattempt", "accesslog", "accessfailurelog"]}
 
 
 def codenames(models, actions):
@@ -54,6 +56,7 @@ def create_roles(apps):
         + codenames(CURATED, ["delete"])
         + codenames(TAXONOMIES, ["add", "change", "delete"])
         + codenames(ACCOUNTS, ["view", "add", "change", "delete"])
+        + codenames(SIGN_INS, ["view", "delete"])
     )
     editor, _ = Group.objects.get_or_create(name=EDITOR)
     editor.permissions.set(permissions(editing))

@@ -4,6 +4,7 @@ Everything that differs between a laptop and production comes from the environme
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -67,9 +68,11 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django_countries",
     "django_filters",
+    "django_ratelimit",
     "csp",
     "simple_history",
     "import_export",
+    "axes",
     "csei",
     "clusters",
     "themes",
@@ -77,9 +80,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # The headers first, so that static files get them too: an SVG opened on its own is a
+    # document that could run scripts.
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -88,7 +94,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # Records who made each change (the signed-in staff member) in the edit history.
     "simple_history.middleware.HistoryRequestMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a refused sign-in into its lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "csei.urls"
@@ -120,13 +127,50 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The forms' rate limits count in this cache, so every worker must share it: Redis when
+# CACHE_URL names one, else the database (its table comes with `migrate`).
 CACHE_URL = env("CACHE_URL")
 if CACHE_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "csei.cache.DatabaseCache",
+            "LOCATION": "csei_cache",
+            # `incr` stores a count again with this timeout: it must outlast the longest
+            # rate-limit window (an hour), or a slow sender's count would expire early.
+            "TIMEOUT": 2 * 60 * 60,
+            # Past this many rows the cache drops some; counts of an address must not go.
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
+    }
+# W001 says only that django_ratelimit's authors have not tried a backend (this one, or
+# Django's own Redis one); E003, which names the caches it cannot count in (local memory,
+# Django's database cache), stays on.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
+
+AUTHENTICATION_BACKENDS = [
+    # First, so that a locked-out sign-in is refused before its password is even checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Staff sign-in: after five failures in a row, that account cannot sign in from that address
+# for half an hour. Counting the pair, not the address alone, keeps colleagues behind the
+# same office address, and the account elsewhere, able to sign in.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=30)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "csei.ratelimits.client_ip"
+AXES_LOCKOUT_CALLABLE = "csei.views.signin_locked_out"
+# Every sign-in, sign-out and failure is logged with the account and address it counts (a
+# password never is); no start-up banner.
+AXES_SENSITIVE_PARAMETERS = []
+AXES_VERBOSE = False
+# Staff sign in again after a working day.
+SESSION_COOKIE_AGE = 8 * 60 * 60
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -197,12 +241,19 @@ IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 
-# Where the visitor's address is for the forms' rate limits. Behind a proxy REMOTE_ADDR is
-# the proxy itself: name the header it sets instead, e.g. HTTP_X_REAL_IP.
-RATELIMIT_IP_META_KEY = env("RATELIMIT_IP_META_KEY", "REMOTE_ADDR")
+# Behind a proxy the connection's address is the proxy's: CLIENT_IP_HEADER names the header
+# in which it passes the visitor's (e.g. X-Real-IP). Rate limits and sign-in lockouts count
+# per visitor address.
+CLIENT_IP_HEADER = env("CLIENT_IP_HEADER")
+RATELIMIT_IP_META_KEY = "csei.ratelimits.client_ip"
 
 # Security: production values by default; `make run` (DEBUG) relaxes the ones that need HTTPS.
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Behind a TLS-terminating proxy, the header in which it says the request came over HTTPS,
+# e.g. X-Forwarded-Proto. Unset without a proxy, or anyone could claim HTTPS with it.
+_proxy_ssl_header = env("SECURE_PROXY_SSL_HEADER")
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_" + _proxy_ssl_header.upper().replace("-", "_"), "https") if _proxy_ssl_header else None
+)
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
@@ -228,8 +279,9 @@ CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF],
-        # Inline style attributes are used by the admin and by Leaflet; scripts stay strict.
-        "style-src": [SELF, "'unsafe-inline'"],
+        # No style attributes: Leaflet and the admin's scripts set styles through the CSSOM,
+        # which this allows.
+        "style-src": [SELF],
         "img-src": [SELF, "data:"] + ([_tile_source(MAP_TILE_URL)] if MAP_TILE_URL else []),
         "font-src": [SELF],
         "connect-src": [SELF],
@@ -240,9 +292,26 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+DEFAULT_EXCEPTION_REPORTER_FILTER = "csei.error_mail.ErrorMailFilter"
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "mail_admins": {
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+            "class": "csei.error_mail.ThrottledAdminEmailHandler",
+        },
+        "null": {"class": "logging.NullHandler"},
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
+    "loggers": {
+        # Django's errors reach the console through the root logger, and ADMINS by mail.
+        "django": {"handlers": ["mail_admins"], "level": "INFO"},
+        # Scanners send bad Host headers all day: the 400 they get is the whole story.
+        "django.security.DisallowedHost": {"handlers": ["null"], "propagate": False},
+    },
 }

@@ -19,3 +19,5 @@ urlpatterns = [
     path("cases/", include("cases.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler500 = "csei.outages.server_error"

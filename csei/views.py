@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib import admin
 from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.db.models import Count, Q
@@ -84,3 +85,12 @@ def healthz(request):
             "unavailable: " + ", ".join(problems) + "\n", status=503, content_type="text/plain"
         )
     return HttpResponse("ok\n", content_type="text/plain")
+
+
+def signin_locked_out(request, response, credentials):
+    """django-axes answers this to a sign-in while the account is locked out for the address."""
+    context = admin.site.each_context(request) | {
+        "title": "Too many failed sign-ins",
+        "minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+    }
+    return render(request, "admin/locked_out.html", context, status=429)

@@ -4,25 +4,19 @@ Builds a throwaway database (SQLite in a temporary folder; with a PostgreSQL DAT
 new database on that server, dropped afterwards), loads the seed and the generated clusters,
 serves the site with gunicorn on a loopback port and times each page against /healthz.
 
-    .venv/bin/python tests/benchmark.py [--clusters 10000] [--requests 30]
+    .venv/bin/python -m tests.benchmark [--clusters 10000] [--requests 30]
 """
 
 import argparse
-import http.client
 import os
 import secrets
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
-from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-ROOT = Path(__file__).resolve().parent.parent
-BASELINE = "/healthz"
+from tests.serving import READY as BASELINE
+from tests.serving import free_port, get, manage, serve, throwaway_database
 
 
 def main():
@@ -32,7 +26,10 @@ def main():
     parser.add_argument("--warm-up", type=int, default=3, help="Untimed requests per page.")
     options = parser.parse_args()
 
-    with tempfile.TemporaryDirectory(prefix="csei-bench-") as folder, database(folder) as url:
+    with (
+        tempfile.TemporaryDirectory(prefix="csei-bench-") as folder,
+        throwaway_database(folder, "benchmark") as url,
+    ):
         environment = {
             **os.environ,
             "DATABASE_URL": url,
@@ -58,104 +55,20 @@ def main():
         report(timings, options.requests)
 
 
-@contextmanager
-def database(folder):
-    """A database URL that exists for the length of the benchmark only."""
-    configured = os.environ.get("DATABASE_URL", "")
-    if not configured.startswith(("postgres://", "postgresql://")):
-        yield f"sqlite:///{folder}/benchmark.sqlite3"
-        return
-    import psycopg
-
-    parts = urlsplit(configured)
-    name = f"csei_benchmark_{os.getpid()}"
-    server = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(server, autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield urlunsplit(parts._replace(path=f"/{name}"))
-    finally:
-        with psycopg.connect(server, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 def prepare(environment, clusters):
     """Static files, schema, seed and demo clusters; returns the path of a typical cluster."""
-    manage = [sys.executable, "manage.py"]
-    steps = [
-        ["collectstatic", "--no-input", "--verbosity", "0"],
-        ["migrate", "--no-input", "--verbosity", "0"],
-        ["generate_demo_data", "--clusters", str(clusters)],
-    ]
-    for step in steps:
-        subprocess.run(manage + step, cwd=ROOT, env=environment, check=True)
+    manage(environment, "collectstatic", "--no-input", "--verbosity", "0")
+    manage(environment, "migrate", "--no-input", "--verbosity", "0")
+    manage(environment, "generate_demo_data", "--clusters", str(clusters))
     # A cluster with a middling number of members, as most pages show.
     script = (
         "from django.db.models import Count; from clusters.models import Cluster; "
         "print(Cluster.objects.published().annotate(members=Count('memberships'))"
         ".filter(members=15).first().get_absolute_url())"
     )
-    result = subprocess.run(
-        manage + ["shell", "--verbosity", "0", "--command", script],
-        cwd=ROOT,
-        env=environment,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return result.stdout.strip()
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@contextmanager
-def serve(environment, port, log):
-    """gunicorn with one worker, so that requests are timed one at a time."""
-    command = [
-        sys.executable, "-m", "gunicorn", "csei.wsgi:application",
-        "--bind", f"127.0.0.1:{port}", "--workers", "1",
-        "--error-logfile", str(log), "--log-level", "warning",
-    ]  # fmt: skip
-    process = subprocess.Popen(command, cwd=ROOT, env=environment)
-    try:
-        wait_until_ready(process, port, log)
-        yield
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-def wait_until_ready(process, port, log):
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            sys.exit(f"gunicorn stopped at start:\n{log.read_text()}")
-        try:
-            if get(port, BASELINE) == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.2)
-    sys.exit("gunicorn did not answer /healthz with 200 within 30 seconds.")
-
-
-def get(port, path):
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    try:
-        connection.request("GET", path)
-        response = connection.getresponse()
-        response.read()
-        return response.status
-    finally:
-        connection.close()
+    return manage(
+        environment, "shell", "--verbosity", "0", "--command", script, capture=True
+    ).strip()
 
 
 def measure(port, pages, warm_up, requests):

@@ -1,11 +1,12 @@
 import io
+import socket
 
 import pytest
 from django.contrib.auth.models import Group, User
-from django.core.cache import cache
 from django.core.management import call_command
 
 from clusters.models import Cluster
+from csei import ratelimits
 
 
 def pytest_collection_modifyitems(config, items):
@@ -19,7 +20,8 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """Each test database starts with the GECES mapping, loaded once.
 
     Most tests read it; every test runs in a transaction that is rolled back, so the seed is
-    the same for each. Tests of an empty directory ask for `empty_directory`.
+    the same for each, and so is the cache (a table in the same database): no rate limit has
+    been used. Tests of an empty directory ask for `empty_directory`.
     """
     with django_db_blocker.unblock():
         call_command("load_seed", stdout=io.StringIO())
@@ -44,12 +46,6 @@ def empty_directory(db):
 @pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    """Rate limits count in the cache; each test starts with none used."""
-    cache.clear()
 
 
 @pytest.fixture
@@ -97,3 +93,23 @@ def make_cluster(db):
         return Cluster.objects.create(**fields)
 
     return make
+
+
+def closed_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def redis_down(settings, monkeypatch):
+    """A Redis cache that refuses connections, as a stopped server does."""
+    settings.CACHE_URL = f"redis://127.0.0.1:{closed_port()}/0"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": settings.CACHE_URL,
+        }
+    }
+    # Rate limits log the first failure of the cache they see: this test's is the first.
+    monkeypatch.setattr(ratelimits._CacheState, "down", False)

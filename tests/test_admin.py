@@ -113,7 +113,13 @@ MATRIX = [
     ("import clusters", "/admin/clusters/cluster/import/", 302, 403, 200, 200),
     ("staff accounts", "/admin/auth/user/", 302, 403, 403, 200),
     ("roles", "/admin/auth/group/", 302, 403, 403, 200),
-]
+    ("sign-in lockouts", "/admin/axes/accessattempt/", 302, 403, 403, 200),
+    (
+        "organisation search",
+        "/admin/autocomplete/?app_label=clusters&model_name=membership&field_name=organisation",
+        302, 403, 200, 200,
+    ),
+]  # fmt: skip
 PERSONAS = ["anonymous", "staff_without_a_role", "editor", "administrator"]
 
 

@@ -378,13 +378,14 @@ def test_two_hundred_members_cost_no_more_queries_than_two(anonymous):
     # and its search text; its taxonomies and their history; the organisations found,
     # inserted (in one batch on PostgreSQL, two on SQLite) and read back, with their
     # history; the memberships and theirs; the member types and search text again; the
-    # possible duplicates; the session.
+    # possible duplicates; the session; the rate limit's count in the database cache, read
+    # before and added to after (each cache write counts the table's rows, in a savepoint).
     two = queries_to_register(anonymous, 2)
     two_hundred = queries_to_register(anonymous, 200)
 
     # SQLite splits the inserts of 200 rows and their history into a few batches.
-    assert two_hundred <= two + 6
-    assert two_hundred <= 60
+    assert two_hundred <= two + 8
+    assert two_hundred <= 85
 
 
 def test_more_than_two_hundred_members_are_refused(anonymous):

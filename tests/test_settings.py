@@ -12,6 +12,7 @@ import sys
 import pytest
 from bs4 import BeautifulSoup
 from django.conf import settings
+from django.templatetags.static import static
 
 # Every variable csei/settings.py reads; the tests start from none of them set.
 SETTINGS_VARIABLES = {
@@ -20,13 +21,15 @@ SETTINGS_VARIABLES = {
     "EMAIL_PORT", "EMAIL_HOST_USER", "EMAIL_HOST_PASSWORD", "EMAIL_USE_TLS",
     "DEFAULT_FROM_EMAIL", "ADMINS", "MAP_TILE_URL", "MAP_TILE_ATTRIBUTION",
     "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS", "SECURE_HSTS_PRELOAD",
-    "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "LOG_LEVEL",
+    "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "LOG_LEVEL", "CLIENT_IP_HEADER",
+    "SECURE_PROXY_SSL_HEADER",
 }  # fmt: skip
 
 # Reading settings needs no app loaded, which keeps each subprocess short.
 PRINT_SETTINGS = """
 import json, sys
 from django.conf import settings
+from django.templatetags.static import static
 print(json.dumps({name: getattr(settings, name) for name in sys.argv[1:]}, default=str))
 """
 
@@ -95,10 +98,14 @@ def test_a_debug_value_that_is_neither_true_nor_false_is_an_error():
     assert "ImproperlyConfigured: DEBUG must be true or false, not 'maybe'." in result.stderr
 
 
-def test_the_production_variables_pass_the_deployment_checks():
+@pytest.mark.parametrize("cache_url", ["", "redis://127.0.0.1:6379/0"])
+def test_the_production_variables_pass_the_deployment_checks(cache_url):
+    """Those of the README's Production section, with Redis or the database as the cache."""
     result = run(
         "manage.py", "check", "--deploy", "--fail-level", "WARNING",
         SECRET_KEY=production_secret_key(), ALLOWED_HOSTS="csei.example.org", DEBUG="false",
+        SITE_URL="https://csei.example.org", CACHE_URL=cache_url,
+        SECURE_PROXY_SSL_HEADER="X-Forwarded-Proto", CLIENT_IP_HEADER="X-Real-IP",
     )  # fmt: skip
 
     assert result.returncode == 0, result.stderr
@@ -131,10 +138,32 @@ def test_production_security_is_on_by_default():
         "SECURE_HSTS_INCLUDE_SUBDOMAINS": True,
         "SESSION_COOKIE_SECURE": True,
         "CSRF_COOKIE_SECURE": True,
-        "SECURE_PROXY_SSL_HEADER": ["HTTP_X_FORWARDED_PROTO", "https"],
+        "SECURE_PROXY_SSL_HEADER": None,
         "X_FRAME_OPTIONS": "DENY",
         "ALLOWED_HOSTS": ["localhost", "127.0.0.1", "[::1]"],
     }
+
+
+def test_a_proxy_is_trusted_to_say_https_only_through_the_header_configured():
+    values = settings_with(["SECURE_PROXY_SSL_HEADER"], SECURE_PROXY_SSL_HEADER="X-Forwarded-Proto")
+
+    assert values["SECURE_PROXY_SSL_HEADER"] == ["HTTP_X_FORWARDED_PROTO", "https"]
+
+
+def test_without_a_proxy_configured_a_request_cannot_claim_https(anonymous, db, settings):
+    settings.SECURE_SSL_REDIRECT = True
+
+    response = anonymous.get("/about/", HTTP_X_FORWARDED_PROTO="https")
+
+    assert response.status_code == 301
+    assert response["Location"] == "https://testserver/about/"
+
+
+def test_behind_a_configured_proxy_its_https_header_is_trusted(anonymous, db, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+    assert anonymous.get("/about/", HTTP_X_FORWARDED_PROTO="https").status_code == 200
 
 
 def test_allowed_hosts_is_a_comma_separated_list():
@@ -165,15 +194,32 @@ def test_a_database_url_chooses_postgresql_with_healthy_persistent_connections()
     assert database["CONN_MAX_AGE"] > 0
 
 
-def test_the_cache_is_local_memory_unless_a_cache_url_is_set():
-    local = settings_with(["CACHES"])["CACHES"]["default"]
-    shared = settings_with(["CACHES"], CACHE_URL="redis://127.0.0.1:6379/0")["CACHES"]["default"]
+def test_the_cache_every_worker_shares_is_the_database_unless_a_cache_url_is_set():
+    database = settings_with(["CACHES"])["CACHES"]["default"]
+    redis = settings_with(["CACHES"], CACHE_URL="redis://127.0.0.1:6379/0")["CACHES"]["default"]
 
-    assert local["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
-    assert shared == {
+    assert (database["BACKEND"], database["LOCATION"]) == ("csei.cache.DatabaseCache", "csei_cache")
+    assert redis == {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": "redis://127.0.0.1:6379/0",
     }
+
+
+def test_migrate_makes_the_cache_table_even_while_redis_is_the_cache(tmp_path):
+    """So that the database cache works the day CACHE_URL is dropped, with no extra step."""
+    database = {"DATABASE_URL": f"sqlite:///{tmp_path}/fresh.sqlite3"}
+    migrate = run("manage.py", "migrate", "--no-input", CACHE_URL="redis://127.0.0.1:1/0",
+                  SECRET_KEY="x", **database)  # fmt: skip
+    assert migrate.returncode == 0, migrate.stderr
+
+    use = run(
+        "manage.py", "shell", "--no-imports", "-c",
+        "from django.core.cache import cache; cache.set('k', 'v'); print(cache.get('k'))",
+        SECRET_KEY="x", **database,
+    )  # fmt: skip
+
+    assert use.returncode == 0, use.stderr
+    assert use.stdout == "v\n"
 
 
 def test_email_goes_to_the_console_unless_an_email_url_is_set():
@@ -225,10 +271,9 @@ def test_every_response_carries_a_strict_content_security_policy(anonymous, db, 
     assert policy["frame-ancestors"] == ["'none'"]
     assert policy["default-src"] == ["'self'"]
     assert policy["script-src"] == ["'self'"]
-    # Inline styles are allowed for the admin and Leaflet; nothing else may run inline code.
+    assert policy["style-src"] == ["'self'"]
     for name, sources in policy.items():
-        if name != "style-src":
-            assert "'unsafe-inline'" not in sources, name
+        assert "'unsafe-inline'" not in sources, name
         assert "'unsafe-eval'" not in sources, name
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
@@ -243,13 +288,51 @@ def test_every_response_carries_a_strict_content_security_policy(anonymous, db, 
         "/themes/", "/cases/",
     ],
 )  # fmt: skip
-def test_pages_have_no_inline_script_the_policy_would_block(anonymous, make_cluster, url):
+def test_pages_have_no_inline_script_or_style_the_policy_would_block(anonymous, make_cluster, url):
     make_cluster(name="Figeacteurs")
-    page = BeautifulSoup(anonymous.get(url).content, "html.parser")
+
+    assert_nothing_inline(anonymous, url)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/", "/admin/clusters/cluster/", "/admin/clusters/cluster/add/",
+        "/admin/clusters/cluster/?status__exact=pending", "/admin/themes/thematicarea/",
+        "/admin/cases/casestudy/add/", "/admin/axes/accessattempt/",
+    ],
+)  # fmt: skip
+def test_the_admin_pages_have_no_inline_script_or_style_either(administrator, url):
+    assert_nothing_inline(administrator, url)
+
+
+def test_the_sign_in_page_has_no_inline_script_or_style(anonymous, db):
+    assert_nothing_inline(anonymous, "/admin/login/")
+
+
+def assert_nothing_inline(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    page = BeautifulSoup(response.content, "html.parser")
 
     for script in page.find_all("script"):
         assert script.get("src"), f"inline script on {url}"
+    assert not page.find_all("style"), f"style element on {url}"
     for element in page.find_all(True):
         handlers = [name for name in element.attrs if name.startswith("on")]
         assert not handlers, f"{element.name} has {handlers} on {url}"
+        assert "style" not in element.attrs, f"{element.name} has a style attribute on {url}"
         assert not element.get("href", "").startswith("javascript:")
+
+
+@pytest.mark.parametrize("path", ["css/site.css", "img/favicon.svg"])
+def test_static_files_carry_the_security_headers_too(anonymous, db, path):
+    response = anonymous.get(static(path), secure=True)
+    response.close()
+
+    assert response.status_code == 200
+    assert content_security_policy(response)["default-src"] == ["'self'"]
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert response["Strict-Transport-Security"].startswith("max-age=31536000")

@@ -150,6 +150,9 @@ def test_the_home_page_lists_clusters_by_country_linking_to_the_filtered_list(an
     french = links["/clusters/?country=FR"]
     assert french.find(class_="bar-chart__label").get_text(strip=True) == "France"
     assert french.find(class_="bar-chart__value").get_text(" ", strip=True) == "9 clusters"
+    # France has the most clusters: its bar is full; Italy's 4 fill 44 hundredths of theirs.
+    assert french.find(class_="bar-chart__fill")["width"] == "100"
+    assert links["/clusters/?country=IT"].find(class_="bar-chart__fill")["width"] == "44"
 
 
 def test_the_home_page_with_nothing_published_says_so(anonymous, empty_directory):

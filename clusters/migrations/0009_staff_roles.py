@@ -20,6 +20,7 @@ class Migration(migrations.Migration):
         ("themes", "0003_edit_history"),
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
+        ("axes", "0010_accessattemptexpiration"),
     ]
 
     operations = [migrations.RunPython(create, remove)]

@@ -98,3 +98,32 @@ def test_an_editor_imports_merges_rejects_fixes_and_restores(seeded, page, visit
     assert "is back" in page.locator(".messagelist").inner_text()
     assert Cluster.objects.get(pk=kept.pk).website == ""
     check(page, width=375, label="restored")
+
+
+def test_repeated_failed_sign_ins_show_the_lockout_page_and_the_attempts_in_the_admin(
+    transactional_db, new_page, visit, check, live_server, page_errors
+):
+    """Under the strict Content Security Policy, like every admin page this journey opens."""
+    User.objects.create_superuser("staff", "staff@example.org", PASSWORD)
+    User.objects.create_user("camille", password=PASSWORD, is_staff=True)
+    page = new_page()
+    # The refusals are answered 429, which Chromium reports in the console.
+    page_errors.expected_failures.add(f"{live_server.url}/admin/login/")
+
+    visit(page, "/admin/login/")
+    for attempt in range(5):
+        page.get_by_label("Username").fill("camille")
+        page.get_by_label("Password").fill(f"wrong-{attempt}")
+        page.get_by_role("button", name="Log in").click()
+        page.wait_for_load_state()
+    assert page.get_by_text("too many failed sign-ins from your address").is_visible()
+    check(page, label="locked-out")
+
+    administrator = new_page()
+    visit(administrator, "/admin/login/")
+    administrator.get_by_label("Username").fill("staff")
+    administrator.get_by_label("Password").fill(PASSWORD)
+    administrator.get_by_role("button", name="Log in").click()
+    administrator.wait_for_url(re.compile(r"/admin/$"))
+    visit(administrator, "/admin/axes/accessattempt/")
+    assert administrator.locator("#result_list").get_by_text("camille").is_visible()
