@@ -6,7 +6,7 @@ MANAGE := $(PYTHON) manage.py
 INSTALLED := $(VENV)/.installed
 INSTALLED_DEV := $(VENV)/.installed-dev
 
-.PHONY: run test lint format migrations-check check-deploy bench demo ci clean
+.PHONY: run test lint format migrations-check check-deploy bench demo basemap ci clean
 
 $(PYTHON):
 	$(PYTHON_SYSTEM) -m venv $(VENV)
@@ -57,6 +57,12 @@ demo: $(INSTALLED)
 ## bench: how much slower the main pages are than a trivial view, served the same way
 bench: $(INSTALLED_DEV)
 	$(PYTHON) tests/benchmark.py
+
+## basemap: rebuild the map's country outlines and points from Natural Earth (needs npm)
+basemap: $(INSTALLED_DEV)
+	rm -rf var/world-atlas && mkdir -p var/world-atlas
+	cd var/world-atlas && npm pack --silent world-atlas@2.0.2 && tar xzf world-atlas-2.0.2.tgz
+	DEBUG=true $(MANAGE) build_basemap var/world-atlas/package
 
 ci: lint migrations-check check-deploy test
 
