@@ -2,7 +2,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Case, Count, Exists, OuterRef, Q, Value, When
+from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, Value, When
 from django.db.models.functions import Concat, Lower, Trim
 from django.urls import reverse
 from django.utils import timezone
@@ -10,6 +10,7 @@ from django.utils.text import get_text_list
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from clusters.places import map_point
 from csei.text import fold, unique_slug
 
 EARLIEST_FOUNDING_YEAR = 1800
@@ -74,6 +75,25 @@ class ClusterQuerySet(models.QuerySet):
     def for_list(self):
         """What a list row shows; a fixed number of queries whatever the page size."""
         return self.prefetch_related("fields_of_activity")
+
+    def with_map_precision(self):
+        """Annotate `map_precision`: how exactly the map places each cluster (one of
+        Cluster.MapPrecision). A cluster without coordinates is placed at its country's
+        reference point, so it is known to its country only; without a country either, it is
+        not on the map. Coordinates whose precision nobody gave count as the town's."""
+        precision = Cluster.MapPrecision
+        return self.annotate(
+            map_precision=Case(
+                When(latitude__isnull=True, country="", then=Value(precision.NONE)),
+                When(latitude__isnull=True, then=Value(precision.COUNTRY)),
+                When(
+                    location_precision__in=[precision.REGION, precision.COUNTRY],
+                    then=F("location_precision"),
+                ),
+                default=Value(precision.CITY),
+                output_field=CharField(),
+            )
+        )
 
     def with_member_counts(self):
         return self.annotate(registered_member_count=Count("memberships", distinct=True))
@@ -147,6 +167,14 @@ class Cluster(models.Model):
         CITY = "city", _("City")
         REGION = "region", _("Region")
         COUNTRY = "country", _("Country")
+
+    class MapPrecision(models.TextChoices):
+        """Where the map puts a cluster: see ClusterQuerySet.with_map_precision()."""
+
+        CITY = "city", _("Town or city")
+        REGION = "region", _("Region only")
+        COUNTRY = "country", _("Country only")
+        NONE = "none", _("Unknown: not on the map")
 
     class Label(models.TextChoices):
         NONE = "none", _("None")
@@ -375,6 +403,12 @@ class Cluster(models.Model):
         """City and region as one line, without repeating a name."""
         parts = [self.city, self.region] if self.region != self.city else [self.city]
         return ", ".join(part for part in parts if part)
+
+    @property
+    def map_point(self):
+        """(latitude, longitude) where the map shows the cluster: its coordinates, or its
+        country's reference point; None when neither is known."""
+        return map_point(self.latitude, self.longitude, self.country)
 
     @property
     def is_from_seed(self):
