@@ -185,6 +185,8 @@ MAP_TILE_URL = env("MAP_TILE_URL")
 MAP_TILE_ATTRIBUTION = env("MAP_TILE_ATTRIBUTION")
 
 CLUSTER_LIST_PAGE_SIZE = 40
+# The map's GeoJSON is cached this many seconds: a change shows on the map within them.
+MAP_DATA_CACHE_SECONDS = 5
 
 # Where the visitor's address is for the forms' rate limits. Behind a proxy REMOTE_ADDR is
 # the proxy itself: name the header it sets instead, e.g. HTTP_X_REAL_IP.
