@@ -1,14 +1,17 @@
-from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django_countries.fields import Country
 from django_ratelimit.decorators import ratelimit
 
 from clusters.forms import ClusterRegistrationForm, CorrectionSuggestionForm
 from clusters.listing import ClusterListing
+from clusters.map_data import GRID_ABOVE
 from clusters.models import Cluster
 
 # Sends per visitor address and hour, counted in the shared cache (CACHE_URL).
 FORM_RATE_LIMIT = "10/h"
+# The map page names the clusters below the map only up to this many.
+MAP_PAGE_NAMES_AT_MOST = 200
 RATE_LIMITED_MESSAGE = (
     "You have sent this form many times in the last hour. Nothing was saved; "
     "please try again later."
@@ -30,9 +33,9 @@ def cluster_list(request):
 
 def cluster_detail(request, slug):
     cluster = get_object_or_404(
-        Cluster.objects.published().prefetch_related(
-            "fields_of_activity", "services", "innovation_types"
-        ),
+        Cluster.objects.published()
+        .with_map_precision()
+        .prefetch_related("fields_of_activity", "services", "innovation_types"),
         slug=slug,
     )
     memberships = cluster.memberships.select_related("organisation").order_by(
@@ -58,21 +61,45 @@ def cluster_detail(request, slug):
 
 def cluster_map(request):
     listing = ClusterListing(request.GET)
-    clusters_by_country = {}
-    for cluster in listing.clusters.order_by("country", "sort_name").only(
-        "name", "slug", "country", "city", "region"
-    ):
-        clusters_by_country.setdefault(cluster.country, []).append(cluster)
+    # Named only while they are few, so that the page weighs the same at any size of the
+    # directory; the countries, at most some two hundred, link to the rest in the list.
+    names = {}
+    if listing.total <= MAP_PAGE_NAMES_AT_MOST:
+        for cluster in listing.clusters.order_by("sort_name").only(
+            "name", "slug", "country", "city", "region"
+        ):
+            names.setdefault(cluster.country.code, []).append(cluster)
+    by_country = listing.counts_within("country")
+    countries = sorted(
+        (
+            (Country(code), count, listing.query_with("country", [code]), names.get(code, []))
+            for code, count in by_country.items()
+            if count
+        ),
+        key=lambda row: row[0].name,
+    )
+    precision = listing.counts_within("precision")
+    unplaced = precision.get(Cluster.MapPrecision.NONE, 0)
     return render(
         request,
         "clusters/cluster_map.html",
         {
             "listing": listing,
-            "clusters_by_country": sorted(
-                clusters_by_country.items(), key=lambda item: item[0].name or "~"
+            "countries": countries,
+            "country_unknown": listing.total - sum(by_country.values()),
+            "country_unknown_clusters": names.get("", []),
+            "names_shown": listing.total <= MAP_PAGE_NAMES_AT_MOST,
+            "placed": listing.total - unplaced,
+            "approximate": sum(
+                precision.get(value, 0)
+                for value in (Cluster.MapPrecision.REGION, Cluster.MapPrecision.COUNTRY)
             ),
-            "map_tile_url": settings.MAP_TILE_URL,
-            "map_tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+            "approximate_query": listing.query_with(
+                "precision", [Cluster.MapPrecision.REGION, Cluster.MapPrecision.COUNTRY]
+            ),
+            "unplaced": unplaced,
+            "unplaced_query": listing.query_with("precision", [Cluster.MapPrecision.NONE]),
+            "grid_above": GRID_ABOVE,
             "navigation": "map",
         },
     )
