@@ -70,7 +70,8 @@ def cached_geojson(request, kind, build):
     The cache keeps it compressed: a response from the cache is then only sent, not
     compressed again, and takes an eighth of the memory.
     """
-    query = urlencode(sorted(request.GET.lists()), doseq=True)
+    # The host too: the features link to the site's pages by absolute URL.
+    query = request.get_host() + "?" + urlencode(sorted(request.GET.lists()), doseq=True)
     key = f"map-data:{kind}:{hashlib.md5(query.encode()).hexdigest()}"
     entry = cache.get(key)
     if entry is None:
@@ -111,7 +112,9 @@ def all_points(request):
 def feature_maker(request):
     """A function that turns a row of FEATURE_FIELDS into the cluster's GeoJSON feature."""
     # reverse() once, not once a row: at a hundred thousand rows that is a second.
-    page = request.build_absolute_uri(reverse("clusters:detail", args=["SLUG"]))
+    before, after = request.build_absolute_uri(reverse("clusters:detail", args=["slug"])).rsplit(
+        "slug", 1
+    )
     country_names = dict(countries)
     model_names = dict(Cluster.Model.choices)
 
@@ -122,7 +125,7 @@ def feature_maker(request):
         place = [city, region if region != city else "", country_names.get(country, "")]
         properties = {
             "name": name,
-            "url": page.replace("SLUG", slug),
+            "url": before + slug + after,
             "precision": precision,
             "place": ", ".join(part for part in place if part),
         }
