@@ -41,6 +41,15 @@
     };
   }
 
+  // The address in the element's `attribute`, with the filters and `more` parameters.
+  function address(attribute, more) {
+    var parameters = new URLSearchParams(query);
+    Object.keys(more).forEach(function (name) {
+      parameters.set(name, more[name]);
+    });
+    return element.getAttribute(attribute) + "?" + parameters.toString();
+  }
+
   function load(url) {
     if (request) {
       request.abort();
@@ -69,9 +78,9 @@
     say("");
   }
 
-  // Every cluster, grouped by the browser where they crowd.
-  function drawAll(fit) {
-    load(element.getAttribute("data-points-url") + "?" + query)
+  // Every cluster, grouped by the browser where they crowd, and framed.
+  function drawAll() {
+    load(address("data-points-url", {}))
       .then(function (data) {
         var markers = L.markerClusterGroup({
           showCoverageOnHover: false,
@@ -89,32 +98,27 @@
         });
         markers.addLayers(L.geoJSON(data, { pointToLayer: CseiMap.clusterMarker }).getLayers());
         show(markers);
-        if (fit && data.features.length) {
+        if (data.features.length) {
           map.fitBounds(markers.getBounds(), { padding: [24, 24], maxZoom: closest, animate: false });
         }
       })
       .catch(failed);
   }
 
-  // The view's clusters on the server's grid. With `fit`, first a coarse grid of the whole
-  // world, to find where the clusters are and frame them.
-  function drawGrid(fit) {
-    var url = element.getAttribute("data-grid-url") + "?" + query;
-    if (fit) {
-      gridView = null;
-      load(url + "&zoom=2")
-        .then(function (data) {
-          var bounds = L.geoJSON(data).getBounds();
-          drawCells(data);
-          if (bounds.isValid()) {
-            map.fitBounds(bounds, { padding: [24, 24], maxZoom: closest, animate: false });
-          }
-          drawGridOfView();
-        })
-        .catch(failed);
-    } else {
-      drawGridOfView();
-    }
+  // The clusters on the server's grid: first a coarse grid of the whole world, to find
+  // where they are and frame them, then the grid of that view.
+  function drawGrid() {
+    gridView = null;
+    load(address("data-grid-url", { zoom: 2 }))
+      .then(function (data) {
+        var bounds = L.geoJSON(data).getBounds();
+        drawCells(data);
+        if (bounds.isValid()) {
+          map.fitBounds(bounds, { padding: [24, 24], maxZoom: closest, animate: false });
+        }
+        drawGridOfView();
+      })
+      .catch(failed);
   }
 
   function drawGridOfView() {
@@ -133,13 +137,14 @@
     ].map(function (degrees) {
       return degrees.toFixed(3);
     });
-    var url = element.getAttribute("data-grid-url") + "?" + query;
-    load(url + "&zoom=" + zoom + "&bbox=" + bbox.join(","))
-      .then(function (data) {
-        gridView = { zoom: zoom, bounds: wider };
-        drawCells(data);
-      })
-      .catch(failed);
+    // Set at once, so that the same view asked again while this loads asks nothing.
+    gridView = { zoom: zoom, bounds: wider };
+    load(address("data-grid-url", { zoom: zoom, bbox: bbox.join(",") }))
+      .then(drawCells)
+      .catch(function (error) {
+        gridView = null;
+        failed(error);
+      });
   }
 
   function drawCells(data) {
@@ -166,6 +171,8 @@
     });
     function open() {
       if (map.getZoom() < map.getMaxZoom()) {
+        // This marker goes with the new grid: a keyboard stays in the map.
+        element.focus({ preventScroll: true });
         map.setView(latlng, Math.min(map.getZoom() + 2, map.getMaxZoom()));
         return;
       }
@@ -190,14 +197,14 @@
     return marker;
   }
 
-  function draw(fit) {
+  function draw() {
     var current = listing();
     query = current.query;
     mode = current.placed > gridAbove ? "grid" : "all";
     if (mode === "grid") {
-      drawGrid(fit);
+      drawGrid();
     } else {
-      drawAll(fit);
+      drawAll();
     }
   }
 
@@ -206,8 +213,6 @@
       drawGridOfView();
     }
   });
-  document.addEventListener("listing:updated", function () {
-    draw(true);
-  });
-  draw(true);
+  document.addEventListener("listing:updated", draw);
+  draw();
 })();

@@ -38,7 +38,7 @@
       element.classList.add("map--plain");
       drawCountries(map, element.getAttribute("data-basemap-url"), options.highlight);
     }
-    keepFocus(map);
+    closeOnEscape(map);
     return map;
   }
 
@@ -67,30 +67,21 @@
       });
   }
 
-  // Escape closes a popup wherever the focus is in the map (Leaflet listens only while the
-  // map itself has the focus). When a marker with the focus goes away (a group opened by
-  // zooming in, a popup closed), the focus returns to the map, not to the top of the page.
-  function keepFocus(map) {
+  // Escape closes a popup wherever the focus is in the map: Leaflet listens only while the
+  // map itself has the focus. The focus goes back to the marker (focusPopup), or to the map
+  // rather than to the top of the page.
+  function closeOnEscape(map) {
     var container = map.getContainer();
     container.addEventListener("keydown", function (event) {
-      if (event.key === "Escape" && container.querySelector(".leaflet-popup")) {
-        map.closePopup();
-        event.stopPropagation();
+      if (event.key !== "Escape" || !container.querySelector(".leaflet-popup")) {
+        return;
       }
-    });
-    var hadFocus = false;
-    container.addEventListener("focusin", function () {
-      hadFocus = true;
-    });
-    container.addEventListener("focusout", function (event) {
-      hadFocus = container.contains(event.relatedTarget);
-    });
-    map.on("zoomend moveend popupclose", function () {
-      window.setTimeout(function () {
-        if (hadFocus && !container.contains(document.activeElement)) {
-          container.focus({ preventScroll: true });
-        }
-      }, 0);
+      map.closePopup();
+      event.stopPropagation();
+      var focused = document.activeElement;
+      if (!container.contains(focused) || focused.closest(".leaflet-popup")) {
+        container.focus({ preventScroll: true });
+      }
     });
   }
 
@@ -171,8 +162,8 @@
     return wrapper;
   }
 
-  // A popup takes the focus when it opens, so that a keyboard is in it; Escape closes it
-  // (Leaflet) and keepFocus brings the focus back to the map.
+  // A popup takes the focus when it opens, so that a keyboard is in it; when it closes
+  // (Escape, its close button, another marker), the focus goes back to its marker.
   function focusPopup(layer) {
     layer.on("popupopen", function (event) {
       var link = event.popup.getElement().querySelector(".leaflet-popup-content a");
@@ -184,7 +175,7 @@
       // The popup fades out before it goes: the focus may still be in it.
       var popup = event.popup.getElement();
       var lost = document.activeElement === document.body || popup.contains(document.activeElement);
-      var icon = layer.getElement && layer.getElement();
+      var icon = layer.getElement();
       if (icon && lost) {
         icon.focus({ preventScroll: true });
       }
@@ -252,26 +243,18 @@
         })
         .addTo(map);
     });
-    if (bounds.length) {
-      map.fitBounds(bounds, { padding: [20, 20], maxZoom: 5 });
-    } else {
-      map.setView([50, 10], 3);
-    }
+    map.fitBounds(bounds, { padding: [20, 20], maxZoom: 5 });
   }
 
   window.CseiMap = {
     create: create,
     clusterMarker: clusterMarker,
     countIcon: countIcon,
-    focusPopup: focusPopup,
   };
 
   document.querySelectorAll("[data-map]").forEach(function (element) {
-    element.hidden = false;
-    var figure = element.closest("[hidden]");
-    if (figure) {
-      figure.hidden = false;
-    }
+    // Hidden until drawn: without JavaScript there is no map to show.
+    element.closest(".small-map").hidden = false;
     if (element.getAttribute("data-map") === "cluster") {
       clusterPageMap(element);
     } else if (element.getAttribute("data-map") === "countries") {

@@ -40,9 +40,17 @@ def test_the_map_draws_the_countries_and_every_placed_cluster(seeded, page, visi
     check(page, width=1280)
 
     visit(page, "/clusters/map/?country=FR", accessibility=False)
-    expect_marked(page, placed(page, "?country=FR"))
     assert placed(page, "?country=FR") == 9
-    check(page, width=1280)
+    expect_marked(page, 9)
+
+    # Known only by its country: drawn as such, and said.
+    visit(page, "/clusters/map/?q=Initiatives+et+Cit%C3%A9", accessibility=False)
+    expect_marked(page, 1)
+    marker = page.locator("#cluster-map .map-marker")
+    expect(marker).to_have_class(re.compile(r"map-marker--country"))
+    expect(marker).to_contain_text("placed in the middle of its country")
+    legend = page.get_by_role("list", name="What the markers mean")
+    expect(legend).to_contain_text("In the middle of its country: the town is not known")
 
 
 def test_a_filter_redraws_the_markers_and_the_address_and_back_restores_them(seeded, page, visit):
@@ -76,7 +84,7 @@ def focused(page):
     )
 
 
-def test_a_keyboard_reaches_a_marker_opens_its_popup_and_closes_it(seeded, page, visit, check):
+def test_a_keyboard_opens_markers_groups_and_popups_and_closes_them(seeded, page, visit, check):
     visit(page, "/clusters/map/?q=Torino", accessibility=False)
     expect_marked(page, 1)
     page.get_by_role("region", name="Map of the clusters").focus()
@@ -102,29 +110,14 @@ def test_a_keyboard_reaches_a_marker_opens_its_popup_and_closes_it(seeded, page,
     expect(popup).to_have_count(0)
     assert focused(page)["marker"]
 
-
-def test_a_keyboard_opens_a_group_of_markers(seeded, page, visit):
+    # A group: Enter opens it, here into its three markers, all at one place.
     visit(page, "/clusters/map/?country=FI", accessibility=False)
     expect_marked(page, 3)
     group = page.locator("#cluster-map .map-count")
     expect(group).to_have_count(1)
-
     group.focus()
     page.keyboard.press("Enter")
-
-    # All three are at one place: the group opens into its markers.
     expect(page.locator("#cluster-map .map-marker")).to_have_count(3)
-
-
-def test_an_approximate_place_is_drawn_differently_and_said(seeded, page, visit):
-    visit(page, "/clusters/map/?q=Initiatives+et+Cit%C3%A9", accessibility=False)
-    expect_marked(page, 1)
-
-    marker = page.locator("#cluster-map .map-marker")
-    expect(marker).to_have_class(re.compile(r"map-marker--country"))
-    expect(marker).to_contain_text("placed in the middle of its country")
-    legend = page.get_by_role("list", name="What the markers mean")
-    expect(legend).to_contain_text("In the middle of its country: the town is not known")
 
 
 @pytest.fixture
@@ -160,11 +153,9 @@ def test_a_cluster_page_and_the_home_page_have_a_small_map(seeded, page, visit, 
     expect(small_map.locator(".map-marker--region")).to_have_count(1)
     expect(country_shapes(page, ".small-map")).not_to_have_count(0)
     check(page, width=375)
-    check(page, width=1280)
 
     visit(page, "/", accessibility=False)
     home_map = page.get_by_role("region", name=re.compile("^Map of the clusters by country"))
     # One number a country, as in the chart beside it.
     expect(home_map.locator(".map-count")).to_have_count(18)
-    check(page, width=375)
     check(page, width=1280)
