@@ -64,7 +64,8 @@ def cluster_map(request):
     # Named only while they are few, so that the page weighs the same at any size of the
     # directory; the countries, at most some two hundred, link to the rest in the list.
     names = {}
-    if listing.total <= MAP_PAGE_NAMES_AT_MOST:
+    names_shown = listing.total <= MAP_PAGE_NAMES_AT_MOST
+    if names_shown:
         for cluster in listing.clusters.order_by("sort_name").only(
             "name", "slug", "country", "city", "region"
         ):
@@ -88,7 +89,7 @@ def cluster_map(request):
             "countries": countries,
             "country_unknown": listing.total - sum(by_country.values()),
             "country_unknown_clusters": names.get("", []),
-            "names_shown": listing.total <= MAP_PAGE_NAMES_AT_MOST,
+            "names_shown": names_shown,
             "placed": listing.total - unplaced,
             "approximate": sum(
                 precision.get(value, 0)

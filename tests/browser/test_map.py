@@ -43,8 +43,8 @@ def test_the_map_draws_the_countries_and_every_placed_cluster(seeded, page, visi
     assert placed(page, "?country=FR") == 9
     expect_marked(page, 9)
 
-    # Known only by its country: drawn as such, and said.
-    visit(page, "/clusters/map/?q=Initiatives+et+Cit%C3%A9", accessibility=False)
+    # Initiatives et Cité, known only by its country: drawn as such, and said.
+    visit(page, "/clusters/map/?country=FR&precision=country", accessibility=False)
     expect_marked(page, 1)
     marker = page.locator("#cluster-map .map-marker")
     expect(marker).to_have_class(re.compile(r"map-marker--country"))
