@@ -128,3 +128,13 @@ def test_the_home_page_maps_the_clusters_by_country_as_its_chart_counts_them(cli
     france = next(country for country in countries if country["code"] == "FR")
     assert (france["latitude"], france["longitude"]) == country_point("FR")
     assert france["url"] == "/clusters/?country=FR"
+
+
+def test_with_a_tile_server_every_map_draws_its_tiles(client, settings):
+    settings.MAP_TILE_URL = "https://tiles.example.org/{z}/{x}/{y}.png"
+    settings.MAP_TILE_ATTRIBUTION = "© Example tiles"
+
+    for url in ("/clusters/map/", "/", "/clusters/dombinnov/"):
+        map_element = get_page(client, url).soup.find(attrs={"data-tile-url": True})
+        assert map_element["data-tile-url"] == settings.MAP_TILE_URL, url
+        assert map_element["data-tile-attribution"] == "© Example tiles", url
