@@ -5,6 +5,7 @@ same map seen by many visitors is built once, and a change shows within those se
 Each carries an ETag, so that a browser that has it is answered "not modified".
 """
 
+import functools
 import gzip
 import hashlib
 import json
@@ -41,7 +42,7 @@ FEATURE_FIELDS = [
     "model", "eccp_registered", "member_count",
 ]  # fmt: skip
 # A grid cell is about this many pixels wide on the screen, at the zoom asked for.
-CELL_PIXELS = 80
+CELL_PIXELS = 120
 # The most cells one answer may hold: wider views get wider cells.
 MAX_CELLS = 4000
 MAX_ZOOM = 18
@@ -186,10 +187,24 @@ def cell_size(zoom, bbox):
     return latitude * widen, longitude * widen
 
 
+# The extent of nothing: any extent joined to it is that extent.
+NOWHERE = (180.0, 90.0, -180.0, -90.0)
+
+
+def joined(extent, other):
+    """The extent (west, south, east, north) that holds both."""
+    return (
+        min(extent[0], other[0]),
+        min(extent[1], other[1]),
+        max(extent[2], other[2]),
+        max(extent[3], other[3]),
+    )
+
+
 @dataclass
 class Cell:
-    """The clusters of one grid cell, gathered: how many, where on average, and how many of
-    them are placed approximately."""
+    """The clusters of one grid cell, gathered: how many, where on average, how many of
+    them are placed approximately, and the extent they cover."""
 
     count: int = 0
     latitude: float = 0.0
@@ -198,8 +213,9 @@ class Cell:
     countries: set = field(default_factory=set)
     # A cluster in the cell: the cell's only one, when count is 1.
     first: int = 0
+    extent: tuple = NOWHERE
 
-    def add(self, count, latitude, longitude, approximate, countries, first):
+    def add(self, count, latitude, longitude, *, approximate, countries, first, extent):
         total = self.count + count
         self.latitude = (self.latitude * self.count + latitude * count) / total
         self.longitude = (self.longitude * self.count + longitude * count) / total
@@ -207,6 +223,7 @@ class Cell:
         self.approximate += approximate
         self.countries |= countries
         self.first = self.first or first
+        self.extent = joined(self.extent, extent)
 
     def feature(self):
         properties = {"count": self.count, "approximate": self.approximate}
@@ -216,7 +233,9 @@ class Cell:
 
 
 def grid(request, zoom, bbox):
-    """The features of `clusters_grid`, in three queries whatever the number of clusters."""
+    """The features of `clusters_grid`, in three queries whatever the number of clusters,
+    and as the collection's `bbox` the extent of the clusters they stand for: a map can
+    frame them from a coarse grid."""
     west, south, east, north = bbox
     height, width = cell_size(zoom, bbox)
     clusters = ClusterListing(request.GET).clusters.order_by()
@@ -239,6 +258,10 @@ def grid(request, zoom, bbox):
             first_country=Min("country"),
             last_country=Max("country"),
             first=Min("pk"),
+            west=Min(longitude),
+            south=Min(latitude),
+            east=Max(longitude),
+            north=Max(latitude),
         )
     )
     for row in placed:
@@ -246,9 +269,10 @@ def grid(request, zoom, bbox):
             row["count"],
             row["mean_latitude"],
             row["mean_longitude"],
-            row["approximate"],
-            {row["first_country"], row["last_country"]},
-            row["first"],
+            approximate=row["approximate"],
+            countries={row["first_country"], row["last_country"]},
+            first=row["first"],
+            extent=(row["west"], row["south"], row["east"], row["north"]),
         )
 
     # Clusters without coordinates are at their country's point: counted by country, then
@@ -267,15 +291,20 @@ def grid(request, zoom, bbox):
                 group["count"],
                 country_latitude,
                 country_longitude,
-                group["count"],
-                {group["country"]},
-                group["first"],
+                approximate=group["count"],
+                countries={group["country"]},
+                first=group["first"],
+                extent=(country_longitude, country_latitude) * 2,
             )
 
     alone = [cell.first for cell in cells.values() if cell.count == 1]
     feature = feature_maker(request)
     singles = Cluster.objects.filter(pk__in=alone).with_map_precision()
-    return feature_collection(
+    collection = feature_collection(
         [feature(row) for row in singles.values_list(*FEATURE_FIELDS)]
         + [cell.feature() for cell in cells.values() if cell.count > 1]
     )
+    if cells:
+        extent = functools.reduce(joined, (cell.extent for cell in cells.values()))
+        collection["bbox"] = [round(degrees, 3) for degrees in extent]
+    return collection

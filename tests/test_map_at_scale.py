@@ -9,7 +9,8 @@ import gzip
 import random
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from clusters.management.commands.generate_demo_data import DemoData
 from clusters.models import Cluster
@@ -55,16 +56,16 @@ def test_the_geojson_runs_three_queries_whatever_it_holds(client, django_assert_
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("zoom", [3, 7, 12])
-def test_the_grid_runs_five_queries_and_holds_every_cluster(
-    client, django_assert_num_queries, placed, zoom
-):
-    # 1. the fields of activity and 2. the public thematic areas; 3. the clusters with
-    # coordinates, counted by cell; 4. those without, counted by country; 5. the clusters
-    # alone in their cell.
-    with django_assert_num_queries(5):
+def test_the_grid_runs_at_most_five_queries_and_holds_every_cluster(client, placed, zoom):
+    with CaptureQueriesContext(connection) as queries:
         response = client.get(f"/api/clusters/grid.geojson?zoom={zoom}")
 
     features = response.json()["features"]
+    alone = [feature for feature in features if "count" not in feature["properties"]]
+    # 1. the fields of activity and 2. the public thematic areas; 3. the clusters with
+    # coordinates, counted by cell; 4. those without, counted by country; 5. the clusters
+    # alone in their cell, when a cell holds one (for none, Django asks nothing).
+    assert len(queries) == (5 if alone else 4)
     assert sum(feature["properties"].get("count", 1) for feature in features) == placed
     assert len(features) <= 5000
 

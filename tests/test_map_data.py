@@ -199,6 +199,18 @@ def test_a_cell_in_one_country_names_it(client, empty_directory, make_cluster):
     assert cell["properties"] == {"count": 3, "approximate": 1, "country": "FR"}
 
 
+def test_the_grid_says_the_extent_of_the_clusters_it_gathers(client, empty_directory, make_cluster):
+    make_cluster(name="Lisboa", country="PT", latitude=38.72, longitude=-9.14)
+    make_cluster(name="Helsinki", country="FI", latitude=60.17, longitude=24.94)
+    # At Türkiye's point, east of the others.
+    make_cluster(name="Somewhere in Türkiye", country="TR")
+
+    response = client.get(f"{GRID}?zoom=1")
+
+    latitude, longitude = country_point("TR")
+    assert response.json()["bbox"] == [-9.14, 38.72, longitude, 60.17]
+
+
 def test_the_grid_holds_only_the_box_asked_for(client, seed):
     finland = f"{GRID}?zoom=5&bbox=19,59,32,71"
 

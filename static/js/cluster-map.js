@@ -105,16 +105,20 @@
       .catch(failed);
   }
 
-  // The clusters on the server's grid: first a coarse grid of the whole world, to find
-  // where they are and frame them, then the grid of that view.
+  // The clusters on the server's grid: first a coarse grid of the whole world, whose
+  // `bbox` says where they are, to frame them; then the grid of that view.
   function drawGrid() {
     gridView = null;
     load(address("data-grid-url", { zoom: 2 }))
       .then(function (data) {
-        var bounds = L.geoJSON(data).getBounds();
         drawCells(data);
-        if (bounds.isValid()) {
-          map.fitBounds(bounds, { padding: [24, 24], maxZoom: closest, animate: false });
+        if (data.bbox) {
+          var extent = data.bbox;
+          map.fitBounds([[extent[1], extent[0]], [extent[3], extent[2]]], {
+            padding: [24, 24],
+            maxZoom: closest,
+            animate: false,
+          });
         }
         drawGridOfView();
       })

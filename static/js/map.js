@@ -192,7 +192,7 @@
     if (label) {
       html.appendChild(textElement("span", label, "visually-hidden"));
     }
-    var size = (className === "map-count--small" ? 18 : 30) + 6 * Math.min(digits, 5);
+    var size = (className === "map-count--small" ? 18 : 28) + 5 * Math.min(digits, 6);
     return L.divIcon({
       className: "map-count" + (className ? " " + className : ""),
       html: html,
