@@ -8,7 +8,7 @@ INSTALLED_DEV := $(VENV)/.installed-dev
 # apt-get needs root: as anyone else, `make load` asks sudo for it.
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: run test lint format migrations-check check-deploy bench fault load demo ci clean
+.PHONY: run test lint format migrations-check check-deploy bench fault load demo basemap ci clean
 
 $(PYTHON):
 	$(PYTHON_SYSTEM) -m venv $(VENV)
@@ -69,6 +69,12 @@ fault: $(INSTALLED_DEV)
 load: $(INSTALLED_DEV)
 	command -v wrk >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq wrk >/dev/null; }
 	$(PYTHON) -m tests.load
+
+## basemap: rebuild the map's country outlines and points from Natural Earth (needs npm)
+basemap: $(INSTALLED_DEV)
+	rm -rf var/world-atlas && mkdir -p var/world-atlas
+	cd var/world-atlas && npm pack --silent world-atlas@2.0.2 && tar xzf world-atlas-2.0.2.tgz
+	DEBUG=true $(MANAGE) build_basemap var/world-atlas/package
 
 ci: lint migrations-check check-deploy test
 

@@ -1,4 +1,4 @@
-"""The open data: the filtered clusters as CSV, JSON and GeoJSON."""
+"""The open data: the filtered clusters as CSV and JSON (GeoJSON: clusters.map_data)."""
 
 import csv
 
@@ -85,20 +85,3 @@ def clusters_csv(request):
 def clusters_json(request):
     records = [cluster_record(cluster, request) for cluster in filtered_clusters(request)]
     return JsonResponse({"count": len(records), "clusters": records})
-
-
-def clusters_geojson(request):
-    records = (cluster_record(cluster, request) for cluster in filtered_clusters(request))
-    features = [
-        {
-            "type": "Feature",
-            "geometry": {"type": "Point", "coordinates": [record["longitude"], record["latitude"]]},
-            "properties": record,
-        }
-        for record in records
-        if record["latitude"] is not None
-    ]
-    return JsonResponse(
-        {"type": "FeatureCollection", "features": features},
-        content_type="application/geo+json",
-    )

@@ -62,6 +62,13 @@ class ClusterFilter(django_filters.FilterSet):
     """
 
     country = MultipleChoiceFacet(label=_("Country"), choices=countries, count_by="column")
+    # On the queryset ClusterListing builds, which annotates `map_precision`.
+    precision = MultipleChoiceFacet(
+        label=_("Location precision"),
+        field_name="map_precision",
+        choices=Cluster.MapPrecision.choices,
+        count_by="column",
+    )
     model = ChoiceFacet(
         label=_("Model"),
         choices=Cluster.Model.choices,

@@ -53,7 +53,7 @@ class ClusterListing:
         self.q = " ".join(printable(query.get("q", "")).split())
         self.q_shortened = len(self.q) > MAX_QUERY_LENGTH
         self.q = self.q[:MAX_QUERY_LENGTH]
-        self.matched = search_clusters(Cluster.objects.published(), self.q)
+        self.matched = search_clusters(Cluster.objects.published().with_map_precision(), self.q)
         self.filterset = ClusterFilter(
             query, queryset=self.matched, terms=ClusterFilter.linked_terms()
         )
@@ -137,6 +137,24 @@ class ClusterListing:
             if value:
                 clean.setlist(name, value if isinstance(value, list) else [value])
         return clean.urlencode()
+
+    def query_with(self, parameter, values):
+        """The query as understood, with `parameter` set to `values` (a list) instead."""
+        query = QueryDict(self.query_string, mutable=True)
+        query.setlist(parameter, values)
+        return query.urlencode()
+
+    def counts_within(self, parameter):
+        """{value: count} of the listed clusters by one facet's values.
+
+        A facet counts under every filter but its own; within the listed clusters that is
+        its count for each value chosen, or for every value when none is.
+        """
+        counts = self.counts[parameter]
+        chosen = self.selected.get(parameter)
+        if not chosen:
+            return counts
+        return {value: counts.get(value, 0) for value in chosen}
 
     def query_without(self, parameter, value=None):
         query = QueryDict(self.query_string, mutable=True)

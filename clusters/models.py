@@ -11,9 +11,11 @@ from django.db import connection, models, transaction
 from django.db.models import (
     BooleanField,
     Case,
+    CharField,
     Count,
     Exists,
     ExpressionWrapper,
+    F,
     OuterRef,
     Q,
     Value,
@@ -28,6 +30,7 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from clusters.places import map_point
 from csei.emails import send_email
 from csei.text import fold, unique_slug
 
@@ -108,6 +111,25 @@ class ClusterQuerySet(models.QuerySet):
     def for_list(self):
         """What a list row shows; a fixed number of queries whatever the page size."""
         return self.prefetch_related("fields_of_activity")
+
+    def with_map_precision(self):
+        """Annotate `map_precision`: how exactly the map places each cluster (one of
+        Cluster.MapPrecision). A cluster without coordinates is placed at its country's
+        reference point, so it is known to its country only; without a country either, it is
+        not on the map. Coordinates whose precision nobody gave count as the town's."""
+        precision = Cluster.MapPrecision
+        return self.annotate(
+            map_precision=Case(
+                When(latitude__isnull=True, country="", then=Value(precision.NONE)),
+                When(latitude__isnull=True, then=Value(precision.COUNTRY)),
+                When(
+                    location_precision__in=[precision.REGION, precision.COUNTRY],
+                    then=F("location_precision"),
+                ),
+                default=Value(precision.CITY),
+                output_field=CharField(),
+            )
+        )
 
     def with_member_counts(self):
         return self.annotate(registered_member_count=Count("memberships", distinct=True))
@@ -234,6 +256,14 @@ class Cluster(models.Model):
         CITY = "city", _("City")
         REGION = "region", _("Region")
         COUNTRY = "country", _("Country")
+
+    class MapPrecision(models.TextChoices):
+        """Where the map puts a cluster: see ClusterQuerySet.with_map_precision()."""
+
+        CITY = "city", _("Town or city")
+        REGION = "region", _("Region only")
+        COUNTRY = "country", _("Country only")
+        NONE = "none", _("Unknown: not on the map")
 
     class Label(models.TextChoices):
         NONE = "none", _("None")
@@ -433,6 +463,12 @@ class Cluster(models.Model):
             models.Index(fields=["legal_structure"]),
             models.Index(fields=["activity_status"]),
             models.Index(fields=["eccp_registered"]),
+            # Everything the map's grid reads, so that PostgreSQL answers it from the index
+            # alone rather than from the wide rows (a tenth of the time at 100,000).
+            models.Index(
+                fields=["status", "latitude", "longitude", "country", "location_precision", "id"],
+                name="cluster_map_grid_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -687,6 +723,12 @@ class Cluster(models.Model):
         clusters = Cluster.objects.filter(pk=self.pk)
         clusters.refresh_member_types()
         clusters.refresh_search()
+
+    @property
+    def map_point(self):
+        """(latitude, longitude) where the map shows the cluster: its coordinates, or its
+        country's reference point; None when neither is known."""
+        return map_point(self.latitude, self.longitude, self.country)
 
     @property
     def is_from_seed(self):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from clusters import exports, views
+from clusters import exports, map_data, views
 
 app_name = "clusters"
 
@@ -18,7 +18,8 @@ urlpatterns = [
 
 api_urlpatterns = [
     path("clusters.json", exports.clusters_json, name="clusters_json"),
-    path("clusters.geojson", exports.clusters_geojson, name="clusters_geojson"),
+    path("clusters.geojson", map_data.clusters_geojson, name="clusters_geojson"),
+    path("clusters/grid.geojson", map_data.clusters_grid, name="clusters_grid"),
     path("places.json", views.locate_place, name="locate_place"),
     path("cluster-names.json", views.cluster_names, name="cluster_names"),
 ]

@@ -4,6 +4,7 @@ from django.core import signing
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.debug import sensitive_post_parameters
+from django_countries.fields import Country
 
 from clusters.forms import (
     CLUSTER_CONTACT,
@@ -19,6 +20,7 @@ from clusters.forms import (
 )
 from clusters.geocoding import locate
 from clusters.listing import ClusterListing
+from clusters.map_data import GRID_ABOVE
 from clusters.models import Cluster, SlugRedirect
 from csei.emails import send_email
 from csei.forms import error_summary
@@ -27,6 +29,8 @@ from csei.text import fold
 
 # How many names a cluster field suggests at a time.
 SUGGESTED_NAMES = 10
+# The map page names the clusters below the map only up to this many.
+MAP_PAGE_NAMES_AT_MOST = 200
 
 
 def cluster_list(request):
@@ -47,7 +51,8 @@ def cluster_detail(request, slug):
     the cluster had before a rename or a merge answers with a permanent redirect."""
     visible = Cluster.objects.all() if can_preview(request) else Cluster.objects.published()
     cluster = (
-        visible.prefetch_related("fields_of_activity", "services", "innovation_types")
+        visible.with_map_precision()
+        .prefetch_related("fields_of_activity", "services", "innovation_types")
         .filter(slug=slug)
         .first()
     )
@@ -83,21 +88,46 @@ def can_preview(request):
 
 def cluster_map(request):
     listing = ClusterListing(request.GET)
-    clusters_by_country = {}
-    for cluster in listing.clusters.order_by("country", "sort_name").only(
-        "name", "slug", "country", "city", "region"
-    ):
-        clusters_by_country.setdefault(cluster.country, []).append(cluster)
+    # Named only while they are few, so that the page weighs the same at any size of the
+    # directory; the countries, at most some two hundred, link to the rest in the list.
+    names = {}
+    names_shown = listing.total <= MAP_PAGE_NAMES_AT_MOST
+    if names_shown:
+        for cluster in listing.clusters.order_by("sort_name").only(
+            "name", "slug", "country", "city", "region"
+        ):
+            names.setdefault(cluster.country.code, []).append(cluster)
+    by_country = listing.counts_within("country")
+    countries = sorted(
+        (
+            (Country(code), count, listing.query_with("country", [code]), names.get(code, []))
+            for code, count in by_country.items()
+            if count
+        ),
+        key=lambda row: row[0].name,
+    )
+    precision = listing.counts_within("precision")
+    unplaced = precision.get(Cluster.MapPrecision.NONE, 0)
     return render(
         request,
         "clusters/cluster_map.html",
         {
             "listing": listing,
-            "clusters_by_country": sorted(
-                clusters_by_country.items(), key=lambda item: item[0].name or "~"
+            "countries": countries,
+            "country_unknown": listing.total - sum(by_country.values()),
+            "country_unknown_clusters": names.get("", []),
+            "names_shown": names_shown,
+            "placed": listing.total - unplaced,
+            "approximate": sum(
+                precision.get(value, 0)
+                for value in (Cluster.MapPrecision.REGION, Cluster.MapPrecision.COUNTRY)
             ),
-            "map_tile_url": settings.MAP_TILE_URL,
-            "map_tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+            "approximate_query": listing.query_with(
+                "precision", [Cluster.MapPrecision.REGION, Cluster.MapPrecision.COUNTRY]
+            ),
+            "unplaced": unplaced,
+            "unplaced_query": listing.query_with("precision", [Cluster.MapPrecision.NONE]),
+            "grid_above": GRID_ABOVE,
             "navigation": "map",
         },
     )

@@ -235,6 +235,8 @@ MAP_TILE_URL = env("MAP_TILE_URL")
 MAP_TILE_ATTRIBUTION = env("MAP_TILE_ATTRIBUTION")
 
 CLUSTER_LIST_PAGE_SIZE = 40
+# The map's GeoJSON is cached this many seconds: a change shows on the map within them.
+MAP_DATA_CACHE_SECONDS = 5
 
 # Spreadsheet import needs the right to change entries; export, the right to see them.
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"

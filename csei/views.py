@@ -1,3 +1,5 @@
+import json
+
 from django.conf import settings
 from django.contrib import admin
 from django.core.cache import cache
@@ -5,11 +7,13 @@ from django.db import DatabaseError, connection
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django_countries.fields import Country
 
 from clusters.models import Cluster
+from clusters.places import country_point
 from themes.models import ThematicArea
 
 
@@ -22,6 +26,20 @@ def home(request):
         .order_by("-count", "country")
     )
     by_country = [(Country(row["country"]), row["count"]) for row in clusters_by_country]
+    list_url = reverse("clusters:list")
+    # For the small map, as JSON in an attribute of its element.
+    countries_on_map = [
+        {
+            "code": country.code,
+            "name": country.name,
+            "count": count,
+            "latitude": latitude,
+            "longitude": longitude,
+            "url": f"{list_url}?country={country.code}",
+        }
+        for country, count in by_country
+        for latitude, longitude in [country_point(country.code)]
+    ]
     thematic_areas = list(ThematicArea.objects.public())
     figures = published.aggregate(
         clusters=Count("pk"),
@@ -39,6 +57,7 @@ def home(request):
             "figures": figures,
             "by_country": by_country,
             "largest_country_count": by_country[0][1] if by_country else 0,
+            "countries_on_map": json.dumps(countries_on_map),
             "latest_clusters": published.order_by("-published_at", "name").for_list()[:6],
             "thematic_areas": thematic_areas,
             "navigation": "home",

@@ -294,3 +294,34 @@ def test_member_counts_do_not_count_a_cluster_twice(client):
         for option in facets_of(client, "/clusters/")["member_type"].options
     }
     assert counts == {"civil_society": 1}
+
+
+# The seed clusters that name no country and have no coordinates: not on the map.
+NOT_ON_THE_MAP = [
+    "Base 202", "Comptoir des ressources créatives", "Elephant path",
+    "GOEL - Cooperative Group", "Le Cluster ESS Grande Région", "Vierwerk / 4Werk",
+]  # fmt: skip
+
+
+def test_it_filters_by_how_precisely_the_map_places_a_cluster(client):
+    assert names(client, "precision=none") == NOT_ON_THE_MAP
+    # Ten known only by their country, and one placed at its country by the mapping itself.
+    assert len(names(client, "precision=country")) == 10 + 1
+    assert len(names(client, "precision=region")) == 20
+    assert len(names(client, "precision=city")) == 62 - 6 - 11 - 20
+    assert len(names(client, "precision=region&precision=country")) == 31
+
+
+def test_a_cluster_is_placed_as_exactly_as_its_data_allows(client, empty_directory, make_cluster):
+    make_cluster(name="Town", latitude=45, longitude=2, location_precision="city")
+    make_cluster(name="Region", latitude=45, longitude=2, location_precision="region")
+    make_cluster(name="Coordinates with no precision stated", latitude=45, longitude=2)
+    make_cluster(
+        name="Country only, but a town was named", city="Figeac", location_precision="city"
+    )
+    make_cluster(name="Nowhere", country="")
+
+    assert names(client, "precision=city") == ["Coordinates with no precision stated", "Town"]
+    assert names(client, "precision=region") == ["Region"]
+    assert names(client, "precision=country") == ["Country only, but a town was named"]
+    assert names(client, "precision=none") == ["Nowhere"]

@@ -149,8 +149,8 @@ def test_the_country_filter_gives_exactly_the_french_seed_clusters(anonymous, se
 
     assert csv_names == FRENCH_SEED_CLUSTERS
     assert json_names == FRENCH_SEED_CLUSTERS
-    # Initiatives et Cité has no coordinates, so it cannot be drawn on a map.
-    assert geojson_names == FRENCH_SEED_CLUSTERS - {"Initiatives et Cité"}
+    # Initiatives et Cité has no coordinates: it is on the map in the middle of France.
+    assert geojson_names == FRENCH_SEED_CLUSTERS
 
 
 def test_the_eccp_filter_gives_exactly_the_five_registered_seed_clusters(anonymous, seed):
@@ -177,23 +177,25 @@ def test_the_text_search_filters_the_exports(anonymous, seed):
         assert names == {"Figeacteurs"}
 
 
-def test_geojson_has_only_clusters_with_coordinates_as_longitude_then_latitude(
+def test_geojson_places_each_cluster_whose_country_is_known(
     anonymous, empty_directory, make_cluster
 ):
     make_cluster(name="Figeac", latitude=Decimal("44.60800"), longitude=Decimal("2.03100"))
-    make_cluster(name="Nowhere yet")
+    make_cluster(name="Somewhere in France")
+    make_cluster(name="Nowhere yet", country="")
 
-    [feature] = geojson_features(anonymous)
+    features = {feature["properties"]["name"]: feature for feature in geojson_features(anonymous)}
 
-    assert feature["type"] == "Feature"
-    assert feature["geometry"] == {"type": "Point", "coordinates": [2.031, 44.608]}
-    assert feature["properties"]["name"] == "Figeac"
+    assert set(features) == {"Figeac", "Somewhere in France"}
+    # Longitude first, as GeoJSON has it.
+    assert features["Figeac"]["geometry"] == {"type": "Point", "coordinates": [2.03, 44.61]}
+    assert features["Somewhere in France"]["properties"]["precision"] == "country"
 
 
-def test_every_seed_cluster_with_coordinates_is_a_point_in_europe(anonymous, seed):
+def test_every_seed_cluster_with_a_country_is_a_point_in_europe(anonymous, seed):
     features = geojson_features(anonymous)
 
-    assert len(features) == Cluster.objects.published().filter(latitude__isnull=False).count()
+    assert len(features) == Cluster.objects.published().exclude(country="").count() == 56
     for feature in features:
         longitude, latitude = feature["geometry"]["coordinates"]
         assert 34 < latitude < 72, feature["properties"]["name"]
@@ -278,7 +280,7 @@ def make_many_clusters(count):
     )
 
 
-@pytest.mark.parametrize("url", [CSV, JSON, GEOJSON])
+@pytest.mark.parametrize("url", [CSV, JSON])
 @pytest.mark.parametrize("count", [20, 200])
 def test_the_number_of_queries_does_not_grow_with_the_rows(
     anonymous, empty_directory, django_assert_num_queries, url, count

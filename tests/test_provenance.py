@@ -129,13 +129,21 @@ def test_last_updated_is_when_a_person_changed_the_entry(client):
     assert facts(get_page(client, "/clusters/figeacteurs/"))["Last updated"] == today
 
 
-def test_the_map_level_is_told_only_of_clusters_on_the_map(client):
+def test_the_location_says_how_precisely_the_map_places_the_cluster(client):
     region = facts(get_page(client, "/clusters/lower-silesian-cluster-of-social-initiatives/"))
-    assert region["Location"].endswith("(on the map at region level)")
+    assert region["Location"].endswith(
+        "(placed on the map at its region: the exact place is not known)"
+    )
 
     # Lithuanian Social Innovation Cluster: a country and no coordinates.
     country_only = facts(get_page(client, "/clusters/lithuanian-social-innovation-cluster-lsic/"))
-    assert country_only["Location"] == "Lithuania * (inferred, not yet confirmed)"
+    assert country_only["Location"] == (
+        "Lithuania * (inferred, not yet confirmed) "
+        "(placed on the map in the middle of its country: the town is not known)"
+    )
+
+    town = facts(get_page(client, "/clusters/torino-social-impact/"))
+    assert "on the map" not in town["Location"]
 
 
 def load_seed():

@@ -140,14 +140,3 @@ def test_a_case_study_hides_a_cluster_that_is_no_longer_published(client, seed):
 def test_a_draft_case_study_is_a_404(client, db):
     CaseStudy.objects.create(title="Draft case")
     page(client, "/cases/draft-case/", status=404)
-
-
-def test_the_map_lists_the_filtered_clusters_by_country_without_javascript(client, seed):
-    soup = page(client, "/clusters/map/?country=FI")
-    section = soup.find("section", class_="by-country")
-    assert [link.get_text() for link in section.find_all("a")] == [
-        "Arctic Smartness Rural Community",
-        "Lapland - Arctic Social Economy Cluster",
-        "Smart and Sustainable Arctic Tourism Cluster",
-    ]
-    assert "country=FI" in soup.find(id="cluster-map")["data-geojson-url"]

@@ -56,12 +56,17 @@ def test_the_list_runs_the_same_queries_for_any_number_of_rows(
 
 
 @pytest.mark.django_db
-def test_the_map_runs_the_same_queries_with_and_without_filters(client, django_assert_num_queries):
-    # 1. the fields of activity and 2. the public thematic areas; 3. the facets and total;
-    # 4. the clusters listed by country for visitors without JavaScript.
-    for query in ("", FILTERED):
-        with django_assert_num_queries(4):
-            assert client.get("/clusters/map/" + query).status_code == 200
+@pytest.mark.parametrize(
+    ("query", "queries"),
+    # 1. the fields of activity and 2. the public thematic areas; 3. the facets and total,
+    # which count the clusters by country and by placing; 4. the clusters' names, only when
+    # they are few enough to be named (these 362 are not; the filtered ones are).
+    [("", 3), (FILTERED, 4)],
+    ids=["all", "filtered"],
+)
+def test_the_map_runs_a_fixed_number_of_queries(client, django_assert_num_queries, query, queries):
+    with django_assert_num_queries(queries):
+        assert client.get("/clusters/map/" + query).status_code == 200
 
 
 def demo_cluster_with_members(count):

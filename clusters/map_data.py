@@ -1,0 +1,310 @@
+"""The map's data: the filtered clusters as GeoJSON points, each one or gathered on a grid.
+
+Both answers are kept compressed in the cache for a few seconds, keyed by the query: the
+same map seen by many visitors is built once, and a change shows within those seconds.
+Each carries an ETag, so that a browser that has it is answered "not modified".
+"""
+
+import functools
+import gzip
+import hashlib
+import json
+import math
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Avg, Count, FloatField, Max, Min, Q
+from django.db.models.functions import Cast, Floor
+from django.http import HttpResponse, JsonResponse
+from django.urls import reverse
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django_countries import countries
+
+from clusters.listing import ClusterListing
+from clusters.models import Cluster
+from clusters.places import country_point, map_point
+
+# Above this many clusters on the map, the map page asks for the grid, not every point.
+GRID_ABOVE = 3000
+# Coordinates keep what their precision allows: about 1 km for a town, 10 km otherwise.
+DECIMALS = {
+    Cluster.MapPrecision.CITY: 2,
+    Cluster.MapPrecision.REGION: 1,
+    Cluster.MapPrecision.COUNTRY: 1,
+}
+# What a cluster's feature is made of, in this order.
+FEATURE_FIELDS = [
+    "name", "slug", "country", "city", "region", "latitude", "longitude", "map_precision",
+    "model", "eccp_registered", "member_count",
+]  # fmt: skip
+# A grid cell is about this many pixels wide on the screen, at the zoom asked for.
+CELL_PIXELS = 120
+# The most cells one answer may hold: wider views get wider cells.
+MAX_CELLS = 4000
+MAX_ZOOM = 18
+ACCEPTS_GZIP = re.compile(r"\bgzip\b")
+
+
+def clusters_geojson(request):
+    """Every filtered cluster that the map can place, as a GeoJSON point."""
+    return cached_geojson(request, "points", lambda: all_points(request))
+
+
+def clusters_grid(request):
+    """The filtered clusters that lie in `bbox` (west,south,east,north, in degrees),
+    gathered into cells about CELL_PIXELS wide at `zoom`: a cell with one cluster is that
+    cluster's feature, one with more is a point with their `count`."""
+    try:
+        zoom, bbox = grid_parameters(request.GET)
+    except ValueError as error:
+        return JsonResponse({"error": str(error)}, status=400)
+    return cached_geojson(request, "grid", lambda: grid(request, zoom, bbox))
+
+
+def cached_geojson(request, kind, build):
+    """The GeoJSON document `build()` makes, from the cache when it is there.
+
+    The cache keeps it compressed: a response from the cache is then only sent, not
+    compressed again, and takes an eighth of the memory.
+    """
+    # The host too: the features link to the site's pages by absolute URL.
+    query = request.get_host() + "?" + urlencode(sorted(request.GET.lists()), doseq=True)
+    key = f"map-data:{kind}:{hashlib.md5(query.encode()).hexdigest()}"
+    entry = cache.get(key)
+    if entry is None:
+        body = json.dumps(build(), separators=(",", ":"), ensure_ascii=False).encode()
+        # Weak: the compressed and the plain bodies are the same document.
+        entry = (f'W/"{hashlib.md5(body).hexdigest()}"', gzip.compress(body, mtime=0))
+        cache.set(key, entry, settings.MAP_DATA_CACHE_SECONDS)
+    etag, compressed = entry
+    response = get_conditional_response(request, etag=etag)
+    if response is None:
+        if ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")):
+            response = HttpResponse(compressed, content_type="application/geo+json")
+            response["Content-Encoding"] = "gzip"
+        else:
+            response = HttpResponse(
+                gzip.decompress(compressed), content_type="application/geo+json"
+            )
+    response["ETag"] = etag
+    patch_vary_headers(response, ["Accept-Encoding"])
+    patch_cache_control(response, public=True, max_age=settings.MAP_DATA_CACHE_SECONDS)
+    return response
+
+
+def all_points(request):
+    rows = (
+        ClusterListing(request.GET)
+        .clusters.exclude(map_precision=Cluster.MapPrecision.NONE)
+        # By place: neighbours in the document repeat each other's country, region and town,
+        # which compresses to a fraction. The key settles ties, so that the same clusters
+        # give the same document, and the same ETag.
+        .order_by("country", "region", "city", "sort_name", "pk")
+        .values_list(*FEATURE_FIELDS)
+    )
+    feature = feature_maker(request)
+    return feature_collection([feature(row) for row in rows])
+
+
+def feature_maker(request):
+    """A function that turns a row of FEATURE_FIELDS into the cluster's GeoJSON feature."""
+    # reverse() once, not once a row: at a hundred thousand rows that is a second.
+    before, after = request.build_absolute_uri(reverse("clusters:detail", args=["slug"])).rsplit(
+        "slug", 1
+    )
+    country_names = dict(countries)
+    model_names = dict(Cluster.Model.choices)
+
+    def feature(row):
+        name, slug, country, city, region, latitude, longitude, precision, *facts = row
+        model, eccp_registered, member_count = facts
+        latitude, longitude = map_point(latitude, longitude, country)
+        place = [city, region if region != city else "", country_names.get(country, "")]
+        properties = {
+            "name": name,
+            "url": before + slug + after,
+            "precision": precision,
+            "place": ", ".join(part for part in place if part),
+        }
+        if model != Cluster.Model.OTHER:
+            properties["model"] = str(model_names[model])
+        if eccp_registered != Cluster.EccpRegistration.UNKNOWN:
+            properties["eccp"] = eccp_registered
+        if member_count:
+            properties["members"] = member_count
+        return point(latitude, longitude, properties, DECIMALS[precision])
+
+    return feature
+
+
+def point(latitude, longitude, properties, decimals):
+    coordinates = [round(longitude, decimals), round(latitude, decimals)]
+    return {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": coordinates},
+        "properties": properties,
+    }
+
+
+def feature_collection(features):
+    return {"type": "FeatureCollection", "features": features}
+
+
+def grid_parameters(query):
+    """(zoom, (west, south, east, north)) from the query, or ValueError saying what is wrong."""
+    zoom = query.get("zoom", "0")
+    if not zoom.isdigit() or int(zoom) > MAX_ZOOM:
+        raise ValueError(f"zoom must be a whole number from 0 to {MAX_ZOOM}.")
+    try:
+        west, south, east, north = (float(part) for part in query.get("bbox", "").split(","))
+    except ValueError:
+        if "bbox" in query:
+            raise ValueError("bbox must be four numbers: west,south,east,north.") from None
+        west, south, east, north = -180, -90, 180, 90
+    west, east = max(west, -180), min(east, 180)
+    south, north = max(south, -90), min(north, 90)
+    # NaN fails every comparison, so it ends here too.
+    if not (west < east and south < north):
+        raise ValueError("bbox must have west < east and south < north, in degrees.")
+    return int(zoom), (west, south, east, north)
+
+
+def cell_size(zoom, bbox):
+    """(degrees of latitude, degrees of longitude) of a cell: about CELL_PIXELS square on
+    the map at `zoom`, and wider where the box would hold more than MAX_CELLS of them."""
+    west, south, east, north = bbox
+    longitude = 360 / 2**zoom * CELL_PIXELS / 256
+    # The map stretches latitudes away from the equator: a cell square on the screen is
+    # shorter in degrees of latitude, by the cosine of its latitude.
+    middle = max(min((south + north) / 2, 80), -80)
+    latitude = longitude * math.cos(math.radians(middle))
+    cells = (east - west) / longitude * (north - south) / latitude
+    widen = max(1, math.sqrt(cells / MAX_CELLS))
+    return latitude * widen, longitude * widen
+
+
+# The extent of nothing: any extent joined to it is that extent.
+NOWHERE = (180.0, 90.0, -180.0, -90.0)
+
+
+def joined(extent, other):
+    """The extent (west, south, east, north) that holds both."""
+    return (
+        min(extent[0], other[0]),
+        min(extent[1], other[1]),
+        max(extent[2], other[2]),
+        max(extent[3], other[3]),
+    )
+
+
+@dataclass
+class Cell:
+    """The clusters of one grid cell, gathered: how many, where on average, how many of
+    them are placed approximately, and the extent they cover."""
+
+    count: int = 0
+    latitude: float = 0.0
+    longitude: float = 0.0
+    approximate: int = 0
+    countries: set = field(default_factory=set)
+    # A cluster in the cell: the cell's only one, when count is 1.
+    first: int = 0
+    extent: tuple = NOWHERE
+
+    def add(self, count, latitude, longitude, *, approximate, countries, first, extent):
+        total = self.count + count
+        self.latitude = (self.latitude * self.count + latitude * count) / total
+        self.longitude = (self.longitude * self.count + longitude * count) / total
+        self.count = total
+        self.approximate += approximate
+        self.countries |= countries
+        self.first = self.first or first
+        self.extent = joined(self.extent, extent)
+
+    def feature(self):
+        properties = {"count": self.count, "approximate": self.approximate}
+        if len(self.countries) == 1 and "" not in self.countries:
+            properties["country"] = next(iter(self.countries))
+        return point(self.latitude, self.longitude, properties, 3)
+
+
+def grid(request, zoom, bbox):
+    """The features of `clusters_grid`, in three queries whatever the number of clusters,
+    and as the collection's `bbox` the extent of the clusters they stand for: a map can
+    frame them from a coarse grid."""
+    west, south, east, north = bbox
+    height, width = cell_size(zoom, bbox)
+    clusters = ClusterListing(request.GET).clusters.order_by()
+    cells = defaultdict(Cell)
+
+    latitude, longitude = Cast("latitude", FloatField()), Cast("longitude", FloatField())
+    approximate = Q(
+        location_precision__in=[Cluster.MapPrecision.REGION, Cluster.MapPrecision.COUNTRY]
+    )
+    placed = (
+        clusters.filter(latitude__range=(south, north), longitude__range=(west, east))
+        .annotate(row=Floor(latitude / height), column=Floor(longitude / width))
+        .values("row", "column")
+        .annotate(
+            count=Count("pk"),
+            mean_latitude=Avg(latitude),
+            mean_longitude=Avg(longitude),
+            approximate=Count("pk", filter=approximate),
+            # Equal when the cell's clusters are all in one country.
+            first_country=Min("country"),
+            last_country=Max("country"),
+            first=Min("pk"),
+            west=Min(longitude),
+            south=Min(latitude),
+            east=Max(longitude),
+            north=Max(latitude),
+        )
+    )
+    for row in placed:
+        cells[row["row"], row["column"]].add(
+            row["count"],
+            row["mean_latitude"],
+            row["mean_longitude"],
+            approximate=row["approximate"],
+            countries={row["first_country"], row["last_country"]},
+            first=row["first"],
+            extent=(row["west"], row["south"], row["east"], row["north"]),
+        )
+
+    # Clusters without coordinates are at their country's point: counted by country, then
+    # added to the cell that point falls in.
+    known_to_country = (
+        clusters.filter(latitude__isnull=True)
+        .exclude(country="")
+        .values("country")
+        .annotate(count=Count("pk"), first=Min("pk"))
+    )
+    for group in known_to_country:
+        country_latitude, country_longitude = country_point(group["country"])
+        if south <= country_latitude <= north and west <= country_longitude <= east:
+            key = math.floor(country_latitude / height), math.floor(country_longitude / width)
+            cells[key].add(
+                group["count"],
+                country_latitude,
+                country_longitude,
+                approximate=group["count"],
+                countries={group["country"]},
+                first=group["first"],
+                extent=(country_longitude, country_latitude) * 2,
+            )
+
+    alone = [cell.first for cell in cells.values() if cell.count == 1]
+    feature = feature_maker(request)
+    singles = Cluster.objects.filter(pk__in=alone).with_map_precision()
+    collection = feature_collection(
+        [feature(row) for row in singles.values_list(*FEATURE_FIELDS)]
+        + [cell.feature() for cell in cells.values() if cell.count > 1]
+    )
+    if cells:
+        extent = functools.reduce(joined, (cell.extent for cell in cells.values()))
+        collection["bbox"] = [round(degrees, 3) for degrees in extent]
+    return collection

@@ -1,0 +1,93 @@
+"""The map at 10,000 clusters: its data stays small, its queries few, its page the same size.
+
+Ten thousand clusters as generate_demo_data makes them (names, places, precisions), without
+their members, which the map does not show: made once for this module in a transaction
+rolled back after it.
+"""
+
+import gzip
+import random
+
+import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from clusters.management.commands.generate_demo_data import DemoData
+from clusters.models import Cluster
+
+GENERATED = 10_000
+POINTS = "/api/clusters.geojson"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def generated_clusters(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), transaction.atomic():
+        demo = DemoData(random.Random(9))
+        Cluster.objects.bulk_create(
+            (demo.cluster(demo.tags()) for _ in range(GENERATED)), batch_size=1000
+        )
+        yield
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def placed(db):
+    """How many published clusters the map places."""
+    return Cluster.objects.published().exclude(latitude__isnull=True, country="").count()
+
+
+@pytest.mark.django_db
+def test_the_geojson_of_every_cluster_is_small_once_compressed(client, placed):
+    response = client.get(POINTS, headers={"Accept-Encoding": "gzip"})
+
+    assert response["Content-Encoding"] == "gzip"
+    assert len(response.content) <= 300 * 1024
+    assert gzip.decompress(response.content).count(b'"Feature"') == placed > GENERATED
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", ["", "?country=FR&precision=city&eccp=yes&q=green"])
+def test_the_geojson_runs_three_queries_whatever_it_holds(client, django_assert_num_queries, query):
+    # 1. the cache, which has no copy yet; 2. the fields of activity and 3. the public
+    # thematic areas, which the filters offer; 4. the clusters; then the copy kept in the
+    # database cache: 5. the table's size, 6. a savepoint, 7. the row's key, 8. the row,
+    # 9. the savepoint released.
+    with django_assert_num_queries(9):
+        assert client.get(POINTS + query).status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("zoom", [3, 7, 12])
+def test_the_grid_runs_at_most_five_queries_and_holds_every_cluster(client, placed, zoom):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(f"/api/clusters/grid.geojson?zoom={zoom}")
+
+    features = response.json()["features"]
+    alone = [feature for feature in features if "count" not in feature["properties"]]
+    # 1. the fields of activity and 2. the public thematic areas; 3. the clusters with
+    # coordinates, counted by cell; 4. those without, counted by country; 5. the clusters
+    # alone in their cell, when a cell holds one (for none, Django asks nothing); and the
+    # cache, read before and written after (six queries with the database cache).
+    assert len(queries) == (5 if alone else 4) + 6
+    assert sum(feature["properties"].get("count", 1) for feature in features) == placed
+    assert len(features) <= 5000
+
+
+@pytest.mark.django_db
+def test_the_map_page_weighs_the_same_at_a_thousand_and_ten_thousand_clusters(
+    client, django_assert_num_queries
+):
+    # 1. the fields of activity and 2. the public thematic areas; 3. the facets and total.
+    with django_assert_num_queries(3):
+        at_ten_thousand = client.get("/clusters/map/")
+    published = Cluster.objects.published()
+    published.filter(pk__in=published.order_by("-pk").values("pk")[:9_000]).update(
+        status=Cluster.Status.DRAFT
+    )
+    at_a_thousand = client.get("/clusters/map/")
+
+    assert at_a_thousand.context["listing"].total == GENERATED + 62 - 9_000
+    assert at_ten_thousand.context["listing"].total == GENERATED + 62
+    # The same page but for its numbers, which have a digit more.
+    assert abs(len(at_ten_thousand.content) - len(at_a_thousand.content)) < 500
+    assert len(at_ten_thousand.content) < 100 * 1024
