@@ -39,7 +39,7 @@ DECIMALS = {
 # What a cluster's feature is made of, in this order.
 FEATURE_FIELDS = [
     "name", "slug", "country", "city", "region", "latitude", "longitude", "map_precision",
-    "model", "eccp_registered", "member_count",
+    "model", "eccp_registered", "member_count", "stale",
 ]  # fmt: skip
 # A grid cell is about this many pixels wide on the screen, at the zoom asked for.
 CELL_PIXELS = 120
@@ -100,6 +100,7 @@ def all_points(request):
     rows = (
         ClusterListing(request.GET)
         .clusters.exclude(map_precision=Cluster.MapPrecision.NONE)
+        .with_staleness()
         # By place: neighbours in the document repeat each other's country, region and town,
         # which compresses to a fraction. The key settles ties, so that the same clusters
         # give the same document, and the same ETag.
@@ -121,7 +122,7 @@ def feature_maker(request):
 
     def feature(row):
         name, slug, country, city, region, latitude, longitude, precision, *facts = row
-        model, eccp_registered, member_count = facts
+        model, eccp_registered, member_count, stale = facts
         latitude, longitude = map_point(latitude, longitude, country)
         place = [city, region if region != city else "", country_names.get(country, "")]
         properties = {
@@ -136,6 +137,8 @@ def feature_maker(request):
             properties["eccp"] = eccp_registered
         if member_count:
             properties["members"] = member_count
+        if stale:
+            properties["stale"] = True
         return point(latitude, longitude, properties, DECIMALS[precision])
 
     return feature
@@ -299,7 +302,7 @@ def grid(request, zoom, bbox):
 
     alone = [cell.first for cell in cells.values() if cell.count == 1]
     feature = feature_maker(request)
-    singles = Cluster.objects.filter(pk__in=alone).with_map_precision()
+    singles = Cluster.objects.filter(pk__in=alone).with_map_precision().with_staleness()
     collection = feature_collection(
         [feature(row) for row in singles.values_list(*FEATURE_FIELDS)]
         + [cell.feature() for cell in cells.values() if cell.count > 1]

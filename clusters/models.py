@@ -131,6 +131,18 @@ class ClusterQuerySet(models.QuerySet):
             )
         )
 
+    def with_staleness(self):
+        """Annotate `stale`, as Cluster.is_stale says it."""
+        cutoff = timezone.now() - STALE_AFTER
+        never_verified = Q(last_verified_at__isnull=True) & (
+            Q(source=Cluster.Source.SEED) | Q(created_at__lt=cutoff)
+        )
+        return self.annotate(
+            stale=ExpressionWrapper(
+                Q(last_verified_at__lt=cutoff) | never_verified, output_field=BooleanField()
+            )
+        )
+
     def with_member_counts(self):
         return self.annotate(registered_member_count=Count("memberships", distinct=True))
 
@@ -529,8 +541,12 @@ class Cluster(models.Model):
 
     @property
     def is_stale(self):
-        """Nobody has verified the entry for eighteen months: the page and the map say so."""
-        return self.last_verified_at is None or self.last_verified_at < timezone.now() - STALE_AFTER
+        """Nobody has verified the entry for eighteen months: the page and the map say so.
+        An entry of the 2021 mapping that nobody has verified since is as old."""
+        cutoff = timezone.now() - STALE_AFTER
+        if self.last_verified_at is not None:
+            return self.last_verified_at < cutoff
+        return self.source == self.Source.SEED or self.created_at < cutoff
 
     @property
     def review_reasons(self):

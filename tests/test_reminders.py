@@ -61,3 +61,22 @@ def test_an_entry_not_verified_for_eighteen_months_says_so(client):
 
     assert stale.get_text() == "More than eighteen months ago: some facts may have changed."
     assert fresh is None
+
+
+def test_the_map_fades_the_entries_nobody_verified_for_eighteen_months(client):
+    Cluster.objects.filter(slug="impact-noord").update(
+        last_verified_at=timezone.now() - timedelta(days=600)
+    )
+    Cluster.objects.filter(slug="torino-social-impact").update(
+        last_verified_at=timezone.now() - timedelta(days=30)
+    )
+
+    features = {
+        feature["properties"]["name"]: feature["properties"]
+        for feature in client.get("/api/clusters.geojson").json()["features"]
+    }
+
+    assert features["Impact Noord"]["stale"] is True
+    assert "stale" not in features["Torino Social Impact"]
+    # From the 2021 mapping and never verified since: as old.
+    assert features["Figeacteurs"]["stale"] is True

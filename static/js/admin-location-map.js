@@ -4,17 +4,13 @@
   var element = document.getElementById("admin-location-map");
   var latitude = document.getElementById("id_latitude");
   var longitude = document.getElementById("id_longitude");
-  if (!element || !latitude || !longitude || !window.L) {
+  if (!element || !latitude || !longitude || !window.CseiMap) {
     return;
   }
   // Under the coordinates, in the Location section.
   latitude.closest(".form-row").after(element);
   element.hidden = false;
-  var map = L.map(element, { scrollWheelZoom: false }).setView([50, 10], 3);
-  var tiles = element.getAttribute("data-tile-url");
-  if (tiles) {
-    L.tileLayer(tiles, { attribution: element.getAttribute("data-tile-attribution") || "" }).addTo(map);
-  }
+  var map = window.CseiMap.create(element).setView([50, 10], 3);
   var pin = L.marker([50, 10], {
     draggable: true,
     title: "Drag to set the coordinates",

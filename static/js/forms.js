@@ -38,20 +38,13 @@
 
   // The pin: where the place typed is, and the person may drag it to the exact spot.
   var pinMap = document.querySelector("[data-pin-map]");
-  if (pinMap && window.L) {
+  if (pinMap && window.CseiMap) {
     var form = pinMap.closest("form");
     var latitude = form.querySelector('input[name="latitude"]');
     var longitude = form.querySelector('input[name="longitude"]');
     var status = pinMap.querySelector("[data-pin-status]");
     pinMap.hidden = false;
-    var map = L.map(pinMap.querySelector(".pin-map__map"), { scrollWheelZoom: false }).setView(
-      [50, 10],
-      3
-    );
-    var tiles = pinMap.getAttribute("data-tile-url");
-    if (tiles) {
-      L.tileLayer(tiles, { attribution: pinMap.getAttribute("data-tile-attribution") || "" }).addTo(map);
-    }
+    var map = window.CseiMap.create(pinMap.querySelector(".pin-map__map")).setView([50, 10], 3);
     var pin = null;
     // Only a pin the person dragged stays where it is when the place fields change.
     var placedByHand = false;
@@ -63,7 +56,7 @@
           draggable: true,
           title: "The cluster's place",
           alt: "The cluster's place",
-          icon: L.divIcon({ className: "map-pin map-pin--draggable", iconSize: [22, 22] }),
+          icon: L.divIcon({ className: "map-marker map-marker--city map-pin", iconSize: [22, 22] }),
         }).addTo(map);
         pin.on("dragend", function () {
           var point = pin.getLatLng();
@@ -99,7 +92,7 @@
             status.textContent = "We could not find this place: the cluster will be shown at the level of its country unless you place the pin.";
             return;
           }
-          put(place.latitude, place.longitude, place.precision === "city" ? 11 : 8);
+          put(place.latitude, place.longitude, place.precision === "city" ? 9 : 7);
           status.textContent =
             place.precision === "city" ? "Pin placed at the city." : "Pin placed in the region.";
         })
@@ -109,7 +102,7 @@
     }
 
     if (latitude.value && longitude.value) {
-      put(parseFloat(latitude.value), parseFloat(longitude.value), 10);
+      put(parseFloat(latitude.value), parseFloat(longitude.value), 9);
       status.textContent = "The pin is where the directory places the cluster now.";
     } else {
       locate();

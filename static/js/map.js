@@ -102,8 +102,11 @@
     var label = document.createElement("span");
     label.className = "visually-hidden";
     label.textContent = properties.name + (placed ? " (" + placed + ")" : "");
+    if (properties.stale) {
+      label.textContent += " (not verified for eighteen months)";
+    }
     var marker = L.marker(latlng, {
-      icon: markerIcon(properties.precision, label),
+      icon: markerIcon(properties.precision, label, properties.stale),
       title: properties.name,
       riseOnHover: true,
     });
@@ -114,10 +117,10 @@
     return marker;
   }
 
-  function markerIcon(precision, label) {
+  function markerIcon(precision, label, stale) {
     var size = MARKER_SIZES[precision] || MARKER_SIZES.city;
     return L.divIcon({
-      className: "map-marker map-marker--" + precision,
+      className: "map-marker map-marker--" + precision + (stale ? " map-marker--stale" : ""),
       html: label || "",
       iconSize: [size, size],
     });
@@ -151,6 +154,9 @@
     }
     if (properties.members) {
       facts.push(properties.members + " member" + (properties.members === 1 ? "" : "s"));
+    }
+    if (properties.stale) {
+      facts.push("Not verified for eighteen months");
     }
     if (facts.length) {
       var list = document.createElement("ul");

@@ -91,7 +91,7 @@ def test_a_keyboard_opens_markers_groups_and_popups_and_closes_them(seeded, page
 
     page.keyboard.press("Tab")
     assert focused(page) == {
-        "text": "Torino Social Impact",
+        "text": "Torino Social Impact (not verified for eighteen months)",
         "inPopup": False,
         "marker": True,
     }
