@@ -3,12 +3,14 @@ from django.shortcuts import get_object_or_404, render
 
 from cases.models import CaseStudy
 from clusters.models import Cluster
+from csei.page_cache import cached_page
 from themes.models import ThematicArea
 
 # A case study links to its cluster only while that cluster is public.
 published_cluster = Prefetch("cluster", queryset=Cluster.objects.published())
 
 
+@cached_page()
 def case_list(request):
     case_studies = CaseStudy.objects.published().prefetch_related(published_cluster)
     return render(
@@ -18,6 +20,7 @@ def case_list(request):
     )
 
 
+@cached_page()
 def case_detail(request, slug):
     case_study = get_object_or_404(
         CaseStudy.objects.published().prefetch_related(

@@ -16,6 +16,8 @@ from csei.text import printable
 
 # Longer searches are cut here, and the visitor is told.
 MAX_QUERY_LENGTH = 200
+# The query parameters that change what a listing shows: cached pages are keyed by these.
+PARAMETERS = ("q", "page", *ClusterFilter.base_filters)
 
 
 @dataclass
@@ -95,16 +97,19 @@ class ClusterListing:
             value = self.selected.get(name)
             chosen = set(value if item.multiple else [value]) if value else set()
             counts = self.counts[name]
-            options = [
-                FacetOption(str(value), label, counts.get(str(value), 0), str(value) in chosen)
-                for value, label in item.extra["choices"]
-            ]
+            # Only the options that would give clusters, or are chosen; their labels
+            # translated once here, not each time the template shows them.
+            options = []
+            for value, label in item.extra["choices"]:
+                count, selected = counts.get(str(value), 0), str(value) in chosen
+                if count or selected:
+                    options.append(FacetOption(str(value), str(label), count, selected))
             panel.append(
                 Facet(
                     parameter=name,
-                    label=item.label,
+                    label=str(item.label),
                     multiple=item.multiple,
-                    options=[option for option in options if option.count or option.selected],
+                    options=options,
                     empty_label=item.extra.get("empty_label") or "",
                 )
             )

@@ -1,32 +1,25 @@
 """The map's data: the filtered clusters as GeoJSON points, each one or gathered on a grid.
 
-Both answers are kept compressed in the cache for a few seconds, keyed by the query: the
-same map seen by many visitors is built once, and a change shows within those seconds.
-Each carries an ETag, so that a browser that has it is answered "not modified".
+Both answers are kept in the page cache (csei.page_cache) until the directory changes: the
+same map seen by many visitors is built once.
 """
 
 import functools
-import gzip
-import hashlib
 import json
 import math
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from urllib.parse import urlencode
 
-from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Avg, Count, FloatField, Max, Min, Q
 from django.db.models.functions import Cast, Floor
 from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
-from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django_countries import countries
 
-from clusters.listing import ClusterListing
+from clusters.listing import PARAMETERS, ClusterListing
 from clusters.models import Cluster
 from clusters.places import country_point, map_point
+from csei.page_cache import cached_page
 
 # Above this many clusters on the map, the map page asks for the grid, not every point.
 GRID_ABOVE = 3000
@@ -46,14 +39,15 @@ CELL_PIXELS = 120
 # The most cells one answer may hold: wider views get wider cells.
 MAX_CELLS = 4000
 MAX_ZOOM = 18
-ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 
 
+@cached_page(parameters=PARAMETERS)
 def clusters_geojson(request):
     """Every filtered cluster that the map can place, as a GeoJSON point."""
-    return cached_geojson(request, "points", lambda: all_points(request))
+    return geojson_response(all_points(request))
 
 
+@cached_page(parameters=(*PARAMETERS, "zoom", "bbox"))
 def clusters_grid(request):
     """The filtered clusters that lie in `bbox` (west,south,east,north, in degrees),
     gathered into cells about CELL_PIXELS wide at `zoom`: a cell with one cluster is that
@@ -62,38 +56,14 @@ def clusters_grid(request):
         zoom, bbox = grid_parameters(request.GET)
     except ValueError as error:
         return JsonResponse({"error": str(error)}, status=400)
-    return cached_geojson(request, "grid", lambda: grid(request, zoom, bbox))
+    return geojson_response(grid(request, zoom, bbox))
 
 
-def cached_geojson(request, kind, build):
-    """The GeoJSON document `build()` makes, from the cache when it is there.
-
-    The cache keeps it compressed: a response from the cache is then only sent, not
-    compressed again, and takes an eighth of the memory.
-    """
-    # The host too: the features link to the site's pages by absolute URL.
-    query = request.get_host() + "?" + urlencode(sorted(request.GET.lists()), doseq=True)
-    key = f"map-data:{kind}:{hashlib.md5(query.encode()).hexdigest()}"
-    entry = cache.get(key)
-    if entry is None:
-        body = json.dumps(build(), separators=(",", ":"), ensure_ascii=False).encode()
-        # Weak: the compressed and the plain bodies are the same document.
-        entry = (f'W/"{hashlib.md5(body).hexdigest()}"', gzip.compress(body, mtime=0))
-        cache.set(key, entry, settings.MAP_DATA_CACHE_SECONDS)
-    etag, compressed = entry
-    response = get_conditional_response(request, etag=etag)
-    if response is None:
-        if ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")):
-            response = HttpResponse(compressed, content_type="application/geo+json")
-            response["Content-Encoding"] = "gzip"
-        else:
-            response = HttpResponse(
-                gzip.decompress(compressed), content_type="application/geo+json"
-            )
-    response["ETag"] = etag
-    patch_vary_headers(response, ["Accept-Encoding"])
-    patch_cache_control(response, public=True, max_age=settings.MAP_DATA_CACHE_SECONDS)
-    return response
+def geojson_response(document):
+    return HttpResponse(
+        json.dumps(document, separators=(",", ":"), ensure_ascii=False),
+        content_type="application/geo+json",
+    )
 
 
 def all_points(request):

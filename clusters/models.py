@@ -32,6 +32,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from clusters.places import map_point
 from csei.emails import send_email
+from csei.page_cache import directory_changed
 from csei.text import fold, unique_slug
 
 EARLIEST_FOUNDING_YEAR = 1800
@@ -193,6 +194,7 @@ class ClusterQuerySet(models.QuerySet):
             texts = [getattr(cluster, name) for name in SEARCHED_FIELDS]
             cluster.search_text = fold(" ".join(texts + member_names[cluster.pk]))
         Cluster.objects.bulk_update(changed, ["search_text"], batch_size=1000)
+        directory_changed()
         if connection.vendor == "postgresql":
             Cluster.objects.filter(pk__in=[cluster.pk for cluster in changed]).update(
                 search_document=SearchVector("sort_name", weight="A", config="simple")
@@ -213,6 +215,7 @@ class ClusterQuerySet(models.QuerySet):
             )
             for kind in Organisation.Type.values
         ]
+        directory_changed()
         return self.update(member_types=Trim(Concat(*present)))
 
 
@@ -469,6 +472,28 @@ class Cluster(models.Model):
         permissions = [("moderate_cluster", _("Can publish, reject and archive clusters"))]
         indexes = [
             models.Index(fields=["status", "sort_name"]),
+            # The newest entries, on the home page.
+            models.Index(fields=["status", "-published_at", "name"]),
+            # Every column the facet counts and the home page's figures read, so that
+            # PostgreSQL counts from this index alone rather than the wide rows (a tenth
+            # of their size). SQLite has no INCLUDE and makes it an index of the status.
+            models.Index(
+                fields=["status"],
+                include=[
+                    "id",
+                    "country",
+                    "latitude",
+                    "location_precision",
+                    "model",
+                    "legal_structure",
+                    "eccp_registered",
+                    "activity_status",
+                    "member_types",
+                    "source",
+                    "last_verified_at",
+                ],
+                name="cluster_facets_idx",
+            ),  # fmt: skip
             models.Index(fields=["status", "country"]),
             models.Index(fields=["status", "-updated_at"]),
             models.Index(fields=["model"]),

@@ -19,11 +19,12 @@ from clusters.forms import (
     update_cluster,
 )
 from clusters.geocoding import locate
-from clusters.listing import ClusterListing
+from clusters.listing import PARAMETERS, ClusterListing
 from clusters.map_data import GRID_ABOVE
 from clusters.models import Cluster, SlugRedirect
 from csei.emails import send_email
 from csei.forms import error_summary
+from csei.page_cache import cached_page
 from csei.ratelimits import RATE_LIMITED_MESSAGE, count_send, limit_reached
 from csei.text import fold
 
@@ -33,6 +34,7 @@ SUGGESTED_NAMES = 10
 MAP_PAGE_NAMES_AT_MOST = 200
 
 
+@cached_page(parameters=PARAMETERS)
 def cluster_list(request):
     listing = ClusterListing(request.GET)
     return render(
@@ -46,6 +48,7 @@ def cluster_list(request):
     )
 
 
+@cached_page()
 def cluster_detail(request, slug):
     """A published cluster's page; staff may preview any entry, under a banner. An address
     the cluster had before a rename or a merge answers with a permanent redirect."""
@@ -86,6 +89,7 @@ def can_preview(request):
     return request.user.is_authenticated and request.user.has_perm("clusters.view_cluster")
 
 
+@cached_page(parameters=PARAMETERS)
 def cluster_map(request):
     listing = ClusterListing(request.GET)
     # Named only while they are few, so that the page weighs the same at any size of the

@@ -1,4 +1,5 @@
-"""How often one visitor may send the public forms: ten accepted sends an hour per form.
+"""How often one visitor may send the public forms (ten accepted sends an hour per form)
+and download the CSV export (settings.EXPORT_RATE_LIMIT).
 
 Only sends that are accepted (and bots caught by the honeypot) count: a form returned to a
 person with errors to correct costs them nothing. Counts live in the cache every app server
@@ -27,12 +28,18 @@ logger = logging.getLogger(__name__)
 
 
 def limit_reached(request, form_name):
-    usage = _usage(request, form_name, increment=False)
+    usage = _usage(request, form_name, FORM_RATE_LIMIT, increment=False)
     return usage is not None and usage["count"] >= usage["limit"]
 
 
 def count_send(request, form_name):
-    _usage(request, form_name, increment=True)
+    _usage(request, form_name, FORM_RATE_LIMIT, increment=True)
+
+
+def count_export(request):
+    """Count a download of the CSV export; False when the address has had its share."""
+    usage = _usage(request, "export", settings.EXPORT_RATE_LIMIT, increment=True)
+    return usage is None or usage["count"] <= usage["limit"]
 
 
 def client_ip(request):
@@ -60,24 +67,19 @@ class _CacheState:
     down = False
 
 
-def _usage(request, form_name, increment):
-    """django_ratelimit's count of this form's sends from this address, or None while the
+def _usage(request, group, rate, increment):
+    """django_ratelimit's count of the group's uses from this address, or None while the
     cache does not answer. The first failure is logged, and the first success after it."""
     try:
-        usage = get_usage(
-            request,
-            group=form_name,
-            key="ip",
-            rate=FORM_RATE_LIMIT,
-            method="POST",
-            increment=increment,
-        )
+        usage = get_usage(request, group=group, key="ip", rate=rate, increment=increment)
     except BACKEND_OUTAGES as error:
         if not _CacheState.down:
-            logger.error("The cache does not answer: forms are not rate-limited (%s)", error)
+            logger.error(
+                "The cache does not answer: forms and exports are not rate-limited (%s)", error
+            )
             _CacheState.down = True
         return None
     if _CacheState.down:
-        logger.warning("The cache answers again: forms are rate-limited")
+        logger.warning("The cache answers again: forms and exports are rate-limited")
         _CacheState.down = False
     return usage

@@ -4,6 +4,7 @@ Everything that differs between a laptop and production comes from the environme
 """
 
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -83,6 +84,9 @@ MIDDLEWARE = [
     # The headers first, so that static files get them too: an SVG opened on its own is a
     # document that could run scripts.
     "django.middleware.security.SecurityMiddleware",
+    # Pages and data compressed, where no proxy in front does it (static files come
+    # compressed from collectstatic; pages from the cache come compressed already).
+    "django.middleware.gzip.GZipMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -132,7 +136,15 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHE_URL = env("CACHE_URL")
 if CACHE_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+        },
+        "pages": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "pages",
+        },
     }
 else:
     CACHES = {
@@ -144,8 +156,25 @@ else:
             "TIMEOUT": 2 * 60 * 60,
             # Past this many rows the cache drops some; counts of an address must not go.
             "OPTIONS": {"MAX_ENTRIES": 100_000},
-        }
+        },
+        # Pages in a table of their own: the pages dropped when it is full are not counts.
+        "pages": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "csei_page_cache",
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
+        },
     }
+# How long a page stays in that cache (csei.page_cache); a change to the directory replaces
+# it before that. 0 turns the page cache off.
+PAGE_CACHE_SECONDS = int(env("PAGE_CACHE_SECONDS", str(24 * 60 * 60)))
+# Downloads of the CSV export one address may make, in django-ratelimit's notation: each
+# reads every cluster that matches, so a script looping on it is stopped. At most an hour.
+EXPORT_RATE_LIMIT = env("EXPORT_RATE_LIMIT", "30/h")
+if not re.fullmatch(r"[1-9][0-9]*/([1-9][0-9]*)?[sm]|[1-9][0-9]*/1?h", EXPORT_RATE_LIMIT):
+    raise ImproperlyConfigured(
+        f"EXPORT_RATE_LIMIT={EXPORT_RATE_LIMIT!r} is not a rate of at most an hour, such as "
+        "30/h, 10/10m or 5/30s."
+    )
 # W001 says only that django_ratelimit's authors have not tried a backend (this one, or
 # Django's own Redis one); E003, which names the caches it cannot count in (local memory,
 # Django's database cache), stays on.
@@ -235,8 +264,6 @@ MAP_TILE_URL = env("MAP_TILE_URL")
 MAP_TILE_ATTRIBUTION = env("MAP_TILE_ATTRIBUTION")
 
 CLUSTER_LIST_PAGE_SIZE = 40
-# The map's GeoJSON is cached this many seconds: a change shows on the map within them.
-MAP_DATA_CACHE_SECONDS = 5
 
 # Spreadsheet import needs the right to change entries; export, the right to see them.
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"

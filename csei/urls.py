@@ -1,9 +1,10 @@
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
 from clusters.urls import api_urlpatterns
 from csei import views
+from csei.page_cache import cached_page
 from csei.sitemaps import sitemaps
 
 urlpatterns = [
@@ -12,7 +13,19 @@ urlpatterns = [
     path("privacy/", views.privacy, name="privacy"),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots"),
-    path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
+    # An index of the sitemaps, each section split in files of Sitemap.limit addresses.
+    path(
+        "sitemap.xml",
+        cached_page()(sitemap_views.index),
+        {"sitemaps": sitemaps, "sitemap_url_name": "sitemap_section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        cached_page(parameters=("p",))(sitemap_views.sitemap),
+        {"sitemaps": sitemaps},
+        name="sitemap_section",
+    ),
     path("clusters/", include("clusters.urls")),
     path("api/", include((api_urlpatterns, "api"))),
     path("themes/", include("themes.urls")),

@@ -14,9 +14,11 @@ from django_countries.fields import Country
 
 from clusters.models import Cluster
 from clusters.places import country_point
+from csei.page_cache import cached_page
 from themes.models import ThematicArea
 
 
+@cached_page()
 def home(request):
     published = Cluster.objects.published()
     clusters_by_country = (
@@ -65,10 +67,12 @@ def home(request):
     )
 
 
+@cached_page()
 def about(request):
     return render(request, "csei/about.html", {"navigation": "about"})
 
 
+@cached_page()
 def privacy(request):
     return render(request, "csei/privacy.html", {"navigation": "privacy"})
 

@@ -106,10 +106,11 @@ def redis_down(settings, monkeypatch):
     """A Redis cache that refuses connections, as a stopped server does."""
     settings.CACHE_URL = f"redis://127.0.0.1:{closed_port()}/0"
     settings.CACHES = {
-        "default": {
+        name: {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": settings.CACHE_URL,
         }
+        for name in ("default", "pages")
     }
     # Rate limits log the first failure of the cache they see: this test's is the first.
     monkeypatch.setattr(ratelimits._CacheState, "down", False)

@@ -6,8 +6,11 @@ import json
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from clusters.exports import EXPORT_FIELDS
+from clusters import exports
+from clusters.exports import EXPORT_FIELDS, MAX_PAGE_SIZE, PAGE_SIZE
 from clusters.models import Cluster, FieldOfActivity
 from themes.models import ThematicArea
 
@@ -26,20 +29,29 @@ ECCP_SEED_CLUSTERS = {
 }  # fmt: skip
 
 
-def csv_rows(client, query=""):
-    response = client.get(f"{CSV}{query}")
+def csv_text(response):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
-    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8"))))
+    return b"".join(response.streaming_content).decode("utf-8")
+
+
+def csv_rows(client, query=""):
+    return list(csv.DictReader(io.StringIO(csv_text(client.get(f"{CSV}{query}")))))
 
 
 def json_records(client, query=""):
-    response = client.get(f"{JSON}{query}")
-    assert response.status_code == 200
-    assert response["Content-Type"] == "application/json"
-    document = response.json()
-    assert document["count"] == len(document["clusters"])
-    return document["clusters"]
+    """Every record of the JSON API for the query, following its `next` links."""
+    records = []
+    address = f"{JSON}{query}"
+    while address:
+        response = client.get(address)
+        assert response.status_code == 200
+        assert response["Content-Type"] == "application/json"
+        document = response.json()
+        records += document["clusters"]
+        address = document["next"]
+    assert document["count"] == len(records)
+    return records
 
 
 def geojson_features(client, query=""):
@@ -74,7 +86,7 @@ def test_the_csv_has_a_header_row_and_one_row_per_published_cluster(anonymous, s
     response = anonymous.get(CSV)
     assert "attachment" in response["Content-Disposition"]
     assert response["Content-Disposition"].endswith('filename="csei-clusters.csv"')
-    lines = list(csv.reader(io.StringIO(response.content.decode("utf-8"))))
+    lines = list(csv.reader(io.StringIO(csv_text(response))))
 
     assert lines[0] == EXPORT_FIELDS
     assert len(lines) == 1 + 62
@@ -280,24 +292,139 @@ def make_many_clusters(count):
     )
 
 
-@pytest.mark.parametrize("url", [CSV, JSON])
 @pytest.mark.parametrize("count", [20, 200])
-def test_the_number_of_queries_does_not_grow_with_the_rows(
-    anonymous, empty_directory, django_assert_num_queries, url, count
+def test_the_csv_reads_the_same_number_of_queries_whatever_the_rows(
+    anonymous, empty_directory, django_assert_num_queries, count
+):
+    make_many_clusters(count)
+
+    # 1-5. the address's first download counted: the cache table's size, then a savepoint
+    # around reading and adding its count; 6. the fields of activity and 7. the public
+    # thematic areas, to read the filters; 8. the clusters; 9. their fields of activity;
+    # 10. their thematic areas.
+    with django_assert_num_queries(10):
+        text = csv_text(anonymous.get(f"{CSV}?country=FR&field=ecology"))
+
+    assert f"cluster-{count - 1}/" in text
+
+
+@pytest.mark.parametrize("count", [20, 200])
+def test_a_page_of_json_reads_the_same_number_of_queries_whatever_its_size(
+    anonymous, empty_directory, django_assert_num_queries, count
 ):
     make_many_clusters(count)
 
     # 1. the fields of activity and 2. the public thematic areas, to read the filters;
-    # 3. the clusters; 4. their fields of activity; 5. their thematic areas.
-    with django_assert_num_queries(5):
-        response = anonymous.get(f"{url}?country=FR&field=ecology")
+    # 3. the count; 4. the page of clusters; 5. their fields of activity; 6. their themes.
+    with django_assert_num_queries(6):
+        response = anonymous.get(f"{JSON}?country=FR&field=ecology&page_size={count}")
 
-    assert response.status_code == 200
-    assert f"cluster-{count - 1}/" in response.content.decode()
+    assert len(response.json()["clusters"]) == count
+
+
+def test_the_json_comes_a_page_at_a_time_with_links_to_the_next_and_previous(
+    anonymous, empty_directory
+):
+    make_many_clusters(250)
+
+    first = anonymous.get(JSON).json()
+    second = anonymous.get(first["next"]).json()
+    last = anonymous.get(second["next"]).json()
+
+    assert (first["count"], first["pages"], first["page_size"]) == (250, 3, PAGE_SIZE)
+    assert first["previous"] is None
+    assert first["next"] == "http://testserver/api/clusters.json?page=2"
+    assert second["previous"] == "http://testserver/api/clusters.json?page=1"
+    assert last["next"] is None
+    assert [len(page["clusters"]) for page in (first, second, last)] == [100, 100, 50]
+    names = [record["name"] for page in (first, second, last) for record in page["clusters"]]
+    assert len(set(names)) == 250
+
+
+def test_the_next_page_keeps_the_filters_and_the_size(anonymous, empty_directory):
+    make_many_clusters(30)
+
+    document = anonymous.get(f"{JSON}?country=FR&page_size=20&sort=-updated").json()
+
+    assert document["next"] == (
+        "http://testserver/api/clusters.json?country=FR&page_size=20&sort=-updated&page=2"
+    )
+
+
+def test_clusters_that_sort_alike_are_each_on_exactly_one_page(
+    anonymous, empty_directory, make_cluster
+):
+    for number in range(7):
+        make_cluster(name=f"Same name {number}", country="FR")
+    Cluster.objects.update(sort_name="same name", updated_at=None)
+
+    for sort in ("name", "-updated", "country"):
+        records = json_records(anonymous, f"?sort={sort}&page_size=2")
+        assert len({record["url"] for record in records}) == 7, sort
+
+
+@pytest.mark.parametrize(
+    ("page_size", "used"),
+    [("5000", MAX_PAGE_SIZE), ("0", PAGE_SIZE), ("-3", PAGE_SIZE), ("many", PAGE_SIZE),
+     ("9" * 5000, PAGE_SIZE), ("²", PAGE_SIZE)],
+)  # fmt: skip
+def test_a_page_size_out_of_bounds_gives_the_most_or_the_usual_one(
+    anonymous, empty_directory, make_cluster, page_size, used
+):
+    make_cluster(name="Figeacteurs")
+
+    document = anonymous.get(JSON, {"page_size": page_size}).json()
+
+    assert document["page_size"] == used
+    assert len(document["clusters"]) == 1
+
+
+def test_a_page_past_the_last_gives_the_last(anonymous, empty_directory):
+    make_many_clusters(150)
+
+    document = anonymous.get(f"{JSON}?page=99").json()
+
+    assert (document["page"], len(document["clusters"])) == (2, 50)
+
+
+def test_the_csv_is_streamed_a_chunk_of_rows_at_a_time(anonymous, empty_directory, monkeypatch):
+    monkeypatch.setattr(exports, "CHUNK_SIZE", 10)
+    make_many_clusters(30)
+    response = anonymous.get(CSV)
+
+    with CaptureQueriesContext(connection) as queries:
+        lines = iter(response.streaming_content)
+        header = next(lines)
+        assert len(queries) == 0
+        first_row = next(lines)
+        # The rows' query, fetching its first chunk, and the chunk's two prefetches: the
+        # first row is out before the other rows are read.
+        read_for_the_first_row = len(queries)
+        rest = list(lines)
+
+    assert header.startswith(b"name,")
+    assert b"cluster-0/" in first_row
+    assert len(rest) == 29
+    assert read_for_the_first_row < len(queries)
+
+
+def test_an_address_that_downloads_the_csv_too_often_is_asked_to_wait(
+    anonymous, empty_directory, settings
+):
+    settings.EXPORT_RATE_LIMIT = "2/h"
+
+    assert anonymous.get(CSV).status_code == 200
+    assert anonymous.get(CSV).status_code == 200
+    refused = anonymous.get(CSV)
+
+    assert refused.status_code == 429
+    assert refused["Retry-After"] == "3600"
+    assert "/api/clusters.json" in refused.content.decode()
+    assert anonymous.get(JSON).status_code == 200
 
 
 def test_the_csv_keeps_formula_like_text_as_text(anonymous, empty_directory, make_cluster):
     make_cluster(name="=HYPERLINK(1)", city="-Lyon")
-    rows = list(csv.DictReader(io.StringIO(anonymous.get("/clusters/export.csv").content.decode())))
+    rows = csv_rows(anonymous)
     assert rows[0]["name"] == "'=HYPERLINK(1)"
     assert rows[0]["city"] == "'-Lyon"

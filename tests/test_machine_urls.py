@@ -9,6 +9,7 @@ from django.db import DatabaseError, connections
 
 from cases.models import CaseStudy
 from clusters.models import Cluster
+from csei.sitemaps import ClusterSitemap
 from themes.models import ThematicArea
 
 SITEMAP_NAMESPACE = {"sitemap": "http://www.sitemaps.org/schemas/sitemap/0.9"}
@@ -152,12 +153,29 @@ def test_robots_txt_answers_only_get(anonymous, db):
     assert anonymous.post("/robots.txt").status_code == 405
 
 
-def sitemap_locations(client):
-    response = client.get("/sitemap.xml")
-    assert response.status_code == 200
+def xml_locations(client, address, element):
+    response = client.get(address)
+    assert response.status_code == 200, address
     assert response["Content-Type"].startswith("application/xml")
     root = ElementTree.fromstring(response.content)
-    return [element.text for element in root.findall("sitemap:url/sitemap:loc", SITEMAP_NAMESPACE)]
+    return [
+        location.text
+        for location in root.findall(f"sitemap:{element}/sitemap:loc", SITEMAP_NAMESPACE)
+    ]
+
+
+def sitemap_files(client):
+    """The sitemaps the index at /sitemap.xml names, as a crawler reads it."""
+    return xml_locations(client, "/sitemap.xml", "sitemap")
+
+
+def sitemap_locations(client):
+    """Every address of every sitemap of the index."""
+    return [
+        location
+        for sitemap in sitemap_files(client)
+        for location in xml_locations(client, sitemap, "url")
+    ]
 
 
 def test_the_sitemap_lists_every_public_page_once(anonymous, seed):
@@ -192,6 +210,39 @@ def test_the_sitemap_leaves_out_what_the_public_may_not_see(anonymous, make_clus
         assert cluster.get_absolute_url() not in paths
     assert proposed.get_absolute_url() not in paths
     assert draft.get_absolute_url() not in paths
+
+
+def test_the_sitemap_is_an_index_of_one_file_a_section(anonymous, seed):
+    assert sitemap_files(anonymous) == [
+        f"http://testserver/sitemap-{section}.xml"
+        for section in ("pages", "clusters", "themes", "cases")
+    ]
+
+
+def test_a_section_longer_than_the_limit_is_split_in_files_of_the_limit(
+    anonymous, seed, monkeypatch
+):
+    monkeypatch.setattr(ClusterSitemap, "limit", 25)
+
+    files = sitemap_files(anonymous)
+    cluster_files = [address for address in files if "sitemap-clusters" in address]
+
+    assert cluster_files == [
+        "http://testserver/sitemap-clusters.xml",
+        "http://testserver/sitemap-clusters.xml?p=2",
+        "http://testserver/sitemap-clusters.xml?p=3",
+    ]
+    counts = [len(xml_locations(anonymous, address, "url")) for address in cluster_files]
+    assert counts == [25, 25, 12]
+
+
+def test_the_index_reads_the_same_queries_whatever_the_number_of_clusters(
+    anonymous, seed, django_assert_num_queries
+):
+    # 1-3. the newest change of the clusters, the thematic areas and the case studies;
+    # 4-6. how many of each, to know how many files they take.
+    with django_assert_num_queries(6):
+        anonymous.get("/sitemap.xml")
 
 
 def test_every_address_in_the_sitemap_answers(anonymous, seed):

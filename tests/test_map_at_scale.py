@@ -48,11 +48,9 @@ def test_the_geojson_of_every_cluster_is_small_once_compressed(client, placed):
 @pytest.mark.django_db
 @pytest.mark.parametrize("query", ["", "?country=FR&precision=city&eccp=yes&q=green"])
 def test_the_geojson_runs_three_queries_whatever_it_holds(client, django_assert_num_queries, query):
-    # 1. the cache, which has no copy yet; 2. the fields of activity and 3. the public
-    # thematic areas, which the filters offer; 4. the clusters; then the copy kept in the
-    # database cache: 5. the table's size, 6. a savepoint, 7. the row's key, 8. the row,
-    # 9. the savepoint released.
-    with django_assert_num_queries(9):
+    # 1. the fields of activity and 2. the public thematic areas, which the filters offer;
+    # 3. the clusters. (Once built, the page cache keeps it: tests/test_page_cache.py.)
+    with django_assert_num_queries(3):
         assert client.get(POINTS + query).status_code == 200
 
 
@@ -66,9 +64,8 @@ def test_the_grid_runs_at_most_five_queries_and_holds_every_cluster(client, plac
     alone = [feature for feature in features if "count" not in feature["properties"]]
     # 1. the fields of activity and 2. the public thematic areas; 3. the clusters with
     # coordinates, counted by cell; 4. those without, counted by country; 5. the clusters
-    # alone in their cell, when a cell holds one (for none, Django asks nothing); and the
-    # cache, read before and written after (six queries with the database cache).
-    assert len(queries) == (5 if alone else 4) + 6
+    # alone in their cell, when a cell holds one (for none, Django asks nothing).
+    assert len(queries) == (5 if alone else 4)
     assert sum(feature["properties"].get("count", 1) for feature in features) == placed
     assert len(features) <= 5000
 

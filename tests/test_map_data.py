@@ -2,7 +2,6 @@
 
 import gzip
 import json
-import time
 from decimal import Decimal
 
 import pytest
@@ -120,46 +119,6 @@ def test_it_is_compact_and_compressed_for_those_who_accept_it(client, seed):
     assert compressed["Content-Encoding"] == "gzip"
     assert gzip.decompress(compressed.content) == plain.content
     assert "Accept-Encoding" in compressed["Vary"]
-
-
-def test_a_browser_that_has_it_is_told_it_has_not_changed(client, seed):
-    first = client.get(POINTS + "?country=FR")
-
-    again = client.get(POINTS + "?country=FR", headers={"If-None-Match": first["ETag"]})
-
-    assert again.status_code == 304
-    assert again.content == b""
-    assert again["ETag"] == first["ETag"]
-    assert (
-        client.get(POINTS + "?country=ES", headers={"If-None-Match": first["ETag"]}).status_code
-        == 200
-    )
-
-
-def test_the_same_clusters_give_the_same_etag_once_the_cache_is_gone(client, seed):
-    from django.core.cache import cache
-
-    first = client.get(POINTS)
-    cache.clear()
-
-    assert client.get(POINTS)["ETag"] == first["ETag"]
-
-
-def test_it_is_cached_and_a_change_shows_within_seconds(
-    client, settings, empty_directory, make_cluster, django_assert_num_queries
-):
-    settings.MAP_DATA_CACHE_SECONDS = 1
-    make_cluster(name="First")
-    first = client.get(POINTS)
-    assert first["Cache-Control"] == "public, max-age=1"
-    make_cluster(name="Second")
-
-    # Only the cache's row is read.
-    with django_assert_num_queries(1):
-        assert len(features(client, POINTS)) == 1
-    time.sleep(1.1)
-
-    assert len(features(client, POINTS)) == 2
 
 
 def test_the_grid_holds_every_filtered_cluster_at_every_zoom(client, seed):

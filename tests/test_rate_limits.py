@@ -142,4 +142,4 @@ def test_when_the_cache_answers_again_the_limit_holds_again(
 
     assert anonymous.post(URL, BOT).status_code == 429
     lines = [record.getMessage() for record in caplog.records if record.name == "csei.ratelimits"]
-    assert lines[-1] == "The cache answers again: forms are rate-limited"
+    assert lines[-1] == "The cache answers again: forms and exports are rate-limited"

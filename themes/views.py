@@ -6,6 +6,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from cases.models import CaseStudy
 from clusters.models import Cluster
 from csei.forms import error_summary
+from csei.page_cache import cached_page
 from csei.ratelimits import RATE_LIMITED_MESSAGE, count_send, limit_reached
 from themes.forms import (
     JoinRequestForm,
@@ -16,6 +17,7 @@ from themes.forms import (
 from themes.models import ThematicArea
 
 
+@cached_page()
 def theme_list(request):
     thematic_areas = ThematicArea.objects.public().annotate(
         cluster_count=Count("clusters", filter=Q(clusters__status=Cluster.Status.PUBLISHED))

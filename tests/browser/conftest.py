@@ -115,6 +115,12 @@ def seeded(transactional_db):
     call_command("load_seed", stdout=io.StringIO())
 
 
+@pytest.fixture(autouse=True)
+def page_cache(settings):
+    """Pages cached as in production: a journey that writes then reads sees its change."""
+    settings.PAGE_CACHE_SECONDS = 3600
+
+
 class PageErrors:
     """Console errors and uncaught exceptions of every page a test opens."""
 

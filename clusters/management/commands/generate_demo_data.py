@@ -21,6 +21,7 @@ from clusters.models import (
     Membership,
     Organisation,
 )
+from csei.page_cache import directory_changed
 from csei.text import fold, make_slug
 from themes.models import ThematicArea
 
@@ -257,6 +258,8 @@ class Command(BaseCommand):
         with transaction.atomic():
             seed_loaded = self.ensure_taxonomies()
             counts = DemoData(random.Random(seed)).create(clusters)
+            # Written in bulk, without the signals that tell the page cache.
+            directory_changed()
         seconds = time.monotonic() - started
         self.stdout.write(
             self.style.SUCCESS(
