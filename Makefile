@@ -31,9 +31,11 @@ run: $(INSTALLED)
 	DEBUG=true $(MANAGE) runserver 127.0.0.1:8000
 
 ## test: the whole suite, browser journeys included (needs /usr/bin/chromium for those)
+# One pytest worker a CPU, each with its own test database and live server.
+TEST_WORKERS ?= auto
 test: $(INSTALLED_DEV)
 	SECRET_KEY=collectstatic-only $(MANAGE) collectstatic --no-input --clear --verbosity 0
-	$(PYTHON) -m pytest $(PYTEST_ARGS)
+	$(PYTHON) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: $(INSTALLED_DEV)
 	$(PYTHON) -m ruff check .
