@@ -496,9 +496,8 @@ class Cluster(models.Model):
             ),  # fmt: skip
             models.Index(fields=["status", "country"]),
             models.Index(fields=["status", "-updated_at"]),
-            models.Index(fields=["model"]),
-            models.Index(fields=["legal_structure"]),
-            models.Index(fields=["activity_status"]),
+            # The orders "recently updated" and "by country" have their indexes on
+            # PostgreSQL only, by migration 0012: SQLite cannot index NULLS LAST.
             models.Index(fields=["eccp_registered"]),
             # Everything the map's grid reads, so that PostgreSQL answers it from the index
             # alone rather than from the wide rows (a tenth of the time at 100,000).
