@@ -78,8 +78,10 @@ def test_without_javascript_a_cluster_asks_for_more_rows_and_registers(seeded, n
     visit(page, "/clusters/register/", accessibility=False)
     assert page.get_by_role("group", name="Member 5", exact=True).is_visible()
     page.get_by_label("Name (required)", exact=True).fill("Pôle Nouveau")
-    page.get_by_role("button", name="More member rows").click()
-    assert page.get_by_role("group", name="Member 8", exact=True).is_visible()
+    # The button sends the form: wait for the page it answers with.
+    with page.expect_navigation():
+        page.get_by_role("button", name="More member rows").click()
+    expect(page.get_by_role("group", name="Member 8", exact=True)).to_be_visible()
     assert page.get_by_label("Name (required)", exact=True).input_value() == "Pôle Nouveau"
     assert page.locator(".field-error").count() == 0
 
@@ -170,7 +172,7 @@ def test_a_visitor_suggests_a_correction(seeded, page, visit, check):
     page.get_by_role("link", name="Suggest a correction").click()
     page.get_by_label("Some information is wrong or missing").check()
     page.get_by_label("Which information").select_option("place")
-    assert page.get_by_text("The page says now: Turin, Piedmont").is_visible()
+    expect(page.get_by_text("The page says now: Turin, Piedmont")).to_be_visible()
     page.get_by_label("What it should say").fill("Torino, Piemonte")
     page.get_by_label("Your email").fill("luca@example.org")
     check(page, width=375)
