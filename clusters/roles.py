@@ -33,11 +33,14 @@ def codenames(models, actions):
 def create_roles(apps):
     """Create or update the two groups; `apps` is the app registry (a migration's own, or
     django.apps.apps)."""
-    # Permissions are made after all migrations have run; the roles need them now.
+    # Permissions are made after all migrations have run; the roles need them now. A
+    # migration's app configs have no models module, which create_permissions skips: lend
+    # them one for the call, and leave a real registry's as it was.
     for app_config in apps.get_app_configs():
-        app_config.models_module = True
+        models_module = getattr(app_config, "models_module", None)
+        app_config.models_module = models_module or True
         create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
+        app_config.models_module = models_module
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
 

@@ -68,13 +68,18 @@
       } else {
         pin.setLatLng([lat, lng]);
       }
-      map.setView([lat, lng], zoom);
+      // No animation: the pin must be where it is drawn the moment a person grabs it.
+      map.setView([lat, lng], zoom, { animate: false });
     }
+
+    // Answers can come back out of order: only the one for the last change counts.
+    var lastAsked = 0;
 
     function locate() {
       if (placedByHand) {
         return;
       }
+      var asked = ++lastAsked;
       var query = new URLSearchParams({
         country: form.querySelector('[name="country"]').value,
         region: form.querySelector('[name="region"]').value,
@@ -88,6 +93,9 @@
           return response.ok ? response.json() : null;
         })
         .then(function (place) {
+          if (asked !== lastAsked) {
+            return;
+          }
           if (!place || place.latitude === null) {
             status.textContent = "We could not find this place: the cluster will be shown at the level of its country unless you place the pin.";
             return;

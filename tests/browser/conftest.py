@@ -13,7 +13,9 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 from django.apps import apps
 from django.conf import settings
+from django.core import serializers
 from django.core.management import call_command
+from django.db import connection
 from django.test.utils import override_settings
 
 from clusters.roles import create_roles
@@ -109,10 +111,33 @@ def seeded(transactional_db):
     """The GECES mapping and the staff roles, in a database the live server can see.
 
     The database is emptied after each test, as the live server needs committed rows:
-    both are written again for the next.
+    both are written again for the next. The first test of a worker loads the seed as
+    `load_seed` does; the next ones restore what it wrote, ten times faster.
     """
+    if SEED_SNAPSHOT:
+        connection.creation.deserialize_db_from_string(SEED_SNAPSHOT[0])
+        return
     create_roles(apps)
     call_command("load_seed", stdout=io.StringIO())
+    SEED_SNAPSHOT.append(
+        serializers.serialize("json", seeded_rows(), use_natural_foreign_keys=True)
+    )
+
+
+# What `seeded` wrote, once per worker.
+SEED_SNAPSHOT = []
+
+
+def seeded_rows():
+    """Every row the seed and the roles wrote. Content types and permissions are left out:
+    the database keeps its own after each emptying, under other keys, and the roles name
+    them by natural key."""
+    for model in apps.get_models():
+        if model._meta.app_label in ("contenttypes", "sessions", "admin"):
+            continue
+        if model._meta.label == "auth.Permission" or model._meta.proxy:
+            continue
+        yield from model._base_manager.order_by("pk")
 
 
 @pytest.fixture(autouse=True)

@@ -49,6 +49,8 @@ def test_a_cluster_registers_with_member_rows_and_moves_the_pin(seeded, page, vi
     pin = page.locator(".pin-map .leaflet-marker-icon")
     pin.wait_for()
     page.get_by_text("Pin placed at the city.").wait_for()
+    # Each place field asks where it is: the pin settles once the last answer is in.
+    page.wait_for_load_state("networkidle")
     box = pin.bounding_box()
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] - 2)
     page.mouse.down()
