@@ -5,12 +5,14 @@ from django import forms
 from django.conf import settings
 from django.db import models, transaction
 from django.urls import reverse
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from clusters.duplicates import flag_possible_duplicates
 from clusters.geocoding import country_choices, locate
 from clusters.models import (
+    CURRENT_VALUE_MAX_LENGTH,
     Cluster,
     CorrectionSuggestion,
     FieldOfActivity,
@@ -475,7 +477,8 @@ def suggest_correction(form):
     suggestion = form.save(commit=False)
     suggestion.cluster = form.cluster
     if suggestion.field in CORRECTABLE:
-        suggestion.current_value = CORRECTABLE[suggestion.field][1](form.cluster)
+        current_value = CORRECTABLE[suggestion.field][1](form.cluster)
+        suggestion.current_value = Truncator(current_value).chars(CURRENT_VALUE_MAX_LENGTH)
     suggestion.save()
     context = {
         "suggestion": suggestion,
