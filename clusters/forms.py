@@ -182,7 +182,11 @@ def member_formset(data=None, cluster=None, more_rows=False):
     if data is not None and more_rows:
         data = data.copy()
         total = "members-TOTAL_FORMS"
-        data[total] = str(min(int(data.get(total) or 0), MAX_MEMBERS) + SPARE_MEMBER_ROWS)
+        try:
+            shown = int(data.get(total) or 0)
+        except ValueError:  # not a count any browser sends back
+            shown = 0
+        data[total] = str(min(max(shown, 0), MAX_MEMBERS) + SPARE_MEMBER_ROWS)
     formset = MemberFormSet(data, initial=initial, prefix="members", error_messages=MEMBER_ERRORS)
     if data is None:
         # min_num rows come on top of the extra ones.
