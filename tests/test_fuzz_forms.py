@@ -5,10 +5,11 @@ Property tests: `make fuzz` tries a thousand examples of each (see tests/conftes
 """
 
 import pytest
+from django.http import HttpResponse
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.fuzzing import assert_nothing_injected, rolled_back, texts
+from tests.fuzzing import HOSTILE, assert_nothing_injected, rolled_back, texts
 from tests.pages import form_fields
 from tests.public_forms import ACCEPTED, open_form, rows
 
@@ -55,3 +56,11 @@ def test_no_answers_cause_an_error_a_write_or_markup(client, form):
             assert_nothing_injected(response)
 
     check()
+
+
+@pytest.mark.parametrize("hostile", HOSTILE)
+def test_each_hostile_value_would_be_caught_were_it_sent_back_unescaped(hostile):
+    page = HttpResponse(f"<p>{hostile}</p>")
+
+    with pytest.raises(AssertionError):
+        assert_nothing_injected(page)
