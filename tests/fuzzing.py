@@ -1,5 +1,10 @@
 """What the property tests (tests/test_fuzz_*.py) share: hostile text, and examples that
-leave the database as they found it."""
+leave the database as they found it.
+
+Each test sets up its fixtures once (the client, the test's transaction) and runs its
+examples through an inner @given function: pytest's function-scoped fixtures are not reset
+between examples, so each example rolls back what it wrote itself (`rolled_back`).
+"""
 
 import operator
 from contextlib import contextmanager
