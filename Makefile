@@ -8,7 +8,7 @@ INSTALLED_DEV := $(VENV)/.installed-dev
 # apt-get needs root: as anyone else, `make load` asks sudo for it.
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: run test lint format migrations-check check-deploy bench fault load demo basemap ci clean
+.PHONY: run test fuzz lint format migrations-check check-deploy bench fault load demo basemap ci clean
 
 $(PYTHON):
 	$(PYTHON_SYSTEM) -m venv $(VENV)
@@ -36,6 +36,12 @@ TEST_WORKERS ?= auto
 test: $(INSTALLED_DEV)
 	SECRET_KEY=collectstatic-only $(MANAGE) collectstatic --no-input --clear --verbosity 0
 	$(PYTHON) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+
+## fuzz: the property tests only, with a thousand examples each instead of a few
+FUZZ_TESTS := tests/test_fuzz_forms.py tests/test_fuzz_queries.py
+fuzz: $(INSTALLED_DEV)
+	SECRET_KEY=collectstatic-only $(MANAGE) collectstatic --no-input --clear --verbosity 0
+	HYPOTHESIS_PROFILE=fuzz $(PYTHON) -m pytest -n $(TEST_WORKERS) $(FUZZ_TESTS) $(PYTEST_ARGS)
 
 lint: $(INSTALLED_DEV)
 	$(PYTHON) -m ruff check .

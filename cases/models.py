@@ -1,3 +1,4 @@
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -29,8 +30,14 @@ class CaseStudy(models.Model):
         blank=True,
         related_name="case_studies",
     )
-    summary = models.TextField(_("summary"), blank=True)
-    body = models.TextField(_("body"), blank=True)
+    # A TextField's max_length reaches its form only: the validator makes full_clean()
+    # refuse a longer text too, as it does for a CharField.
+    summary = models.TextField(
+        _("summary"), max_length=1000, blank=True, validators=[MaxLengthValidator(1000)]
+    )
+    body = models.TextField(
+        _("body"), max_length=20000, blank=True, validators=[MaxLengthValidator(20000)]
+    )
     presenter = models.CharField(_("presenter"), max_length=150, blank=True)
     presenter_role = models.CharField(_("presenter's role"), max_length=250, blank=True)
     event = models.CharField(_("event"), max_length=250, blank=True)

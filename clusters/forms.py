@@ -5,12 +5,14 @@ from django import forms
 from django.conf import settings
 from django.db import models, transaction
 from django.urls import reverse
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from clusters.duplicates import flag_possible_duplicates
 from clusters.geocoding import country_choices, locate
 from clusters.models import (
+    CURRENT_VALUE_MAX_LENGTH,
     Cluster,
     CorrectionSuggestion,
     FieldOfActivity,
@@ -180,7 +182,11 @@ def member_formset(data=None, cluster=None, more_rows=False):
     if data is not None and more_rows:
         data = data.copy()
         total = "members-TOTAL_FORMS"
-        data[total] = str(min(int(data.get(total) or 0), MAX_MEMBERS) + SPARE_MEMBER_ROWS)
+        try:
+            shown = int(data.get(total) or 0)
+        except ValueError:  # not a count any browser sends back
+            shown = 0
+        data[total] = str(min(max(shown, 0), MAX_MEMBERS) + SPARE_MEMBER_ROWS)
     formset = MemberFormSet(data, initial=initial, prefix="members", error_messages=MEMBER_ERRORS)
     if data is None:
         # min_num rows come on top of the extra ones.
@@ -475,7 +481,8 @@ def suggest_correction(form):
     suggestion = form.save(commit=False)
     suggestion.cluster = form.cluster
     if suggestion.field in CORRECTABLE:
-        suggestion.current_value = CORRECTABLE[suggestion.field][1](form.cluster)
+        current_value = CORRECTABLE[suggestion.field][1](form.cluster)
+        suggestion.current_value = Truncator(current_value).chars(CURRENT_VALUE_MAX_LENGTH)
     suggestion.save()
     context = {
         "suggestion": suggestion,

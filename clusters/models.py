@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import connection, models, transaction
 from django.db.models import (
     BooleanField,
@@ -314,7 +314,11 @@ class Cluster(models.Model):
         help_text=_("Part of the page address. Changing it breaks links from other sites."),
     )
     short_description = models.CharField(_("short description"), max_length=300, blank=True)
-    description = models.TextField(_("description"), max_length=5000, blank=True)
+    # A TextField's max_length reaches its form only: the validator makes full_clean(), hence
+    # the spreadsheet import, refuse a longer text too, as it does for a CharField.
+    description = models.TextField(
+        _("description"), max_length=5000, blank=True, validators=[MaxLengthValidator(5000)]
+    )
 
     country = CountryField(_("country"), blank=True)
     region = models.CharField(_("region"), max_length=150, blank=True)
@@ -408,11 +412,14 @@ class Cluster(models.Model):
     source = models.CharField(
         _("source"), max_length=20, choices=Source.choices, default=Source.STAFF
     )
-    staff_notes = models.TextField(_("staff notes"), max_length=5000, blank=True)
+    staff_notes = models.TextField(
+        _("staff notes"), max_length=5000, blank=True, validators=[MaxLengthValidator(5000)]
+    )
     rejection_reason = models.TextField(
         _("reason for rejecting it"),
         max_length=2000,
         blank=True,
+        validators=[MaxLengthValidator(2000)],
         help_text=_("E-mailed to the submitter when the registration is rejected."),
     )
     possible_duplicates = models.ManyToManyField(
@@ -1011,6 +1018,11 @@ def history_ids(cluster_id):
     return [int(cluster_id), *merged.values_list("merged_id", flat=True)]
 
 
+# As long as the longest text a cluster has (its description); a longer current value (the
+# names of two hundred members) is kept to its beginning.
+CURRENT_VALUE_MAX_LENGTH = 5000
+
+
 class CorrectionSuggestion(models.Model):
     class Kind(models.TextChoices):
         WRONG = "wrong", _("Some information is wrong or missing")
@@ -1030,9 +1042,18 @@ class CorrectionSuggestion(models.Model):
     )
     field = models.CharField(_("which information"), max_length=40, blank=True)
     # What the page said when the suggestion was sent, for staff to compare.
-    current_value = models.TextField(_("value when sent"), blank=True)
-    proposed_value = models.TextField(_("proposed value"), max_length=2000, blank=True)
-    message = models.TextField(_("details"), max_length=4000, blank=True)
+    current_value = models.TextField(
+        _("value when sent"),
+        max_length=CURRENT_VALUE_MAX_LENGTH,
+        blank=True,
+        validators=[MaxLengthValidator(CURRENT_VALUE_MAX_LENGTH)],
+    )
+    proposed_value = models.TextField(
+        _("proposed value"), max_length=2000, blank=True, validators=[MaxLengthValidator(2000)]
+    )
+    message = models.TextField(
+        _("details"), max_length=4000, blank=True, validators=[MaxLengthValidator(4000)]
+    )
     name = models.CharField(_("name"), max_length=150, blank=True)
     email = models.EmailField(_("email"), blank=True)
     status = models.CharField(

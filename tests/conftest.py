@@ -1,13 +1,30 @@
 import io
+import os
 import socket
 
 import pytest
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 from django.test import override_settings
+from hypothesis import settings as hypothesis_settings
 
 from clusters.models import Cluster
 from csei import ratelimits
+
+# The property tests (tests/test_fuzz_*.py) try a few examples each in `make test`, which
+# must stay within three minutes a database (a registration sent back with its errors takes
+# a good part of a second), and a thousand in `make fuzz` (HYPOTHESIS_PROFILE=fuzz).
+# Derandomized: every run on every machine tries the same examples, so a failure in CI is one
+# anyone reproduces by running the same command, and `make test` never fails on an example
+# found by chance; with it there is no database of past failures to keep. No deadline: a
+# page's time depends on the machine's load.
+hypothesis_settings.register_profile(
+    "default", max_examples=10, deadline=None, derandomize=True, database=None
+)
+hypothesis_settings.register_profile(
+    "fuzz", hypothesis_settings.get_profile("default"), max_examples=1000
+)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
 def pytest_collection_modifyitems(config, items):

@@ -357,6 +357,15 @@ def test_without_javascript_more_member_rows_come_without_errors(anonymous):
     assert not Cluster.objects.exists()
 
 
+@pytest.mark.parametrize("count", ["many", "1e3", "-5", "9" * 5000])
+def test_more_member_rows_with_a_row_count_no_browser_sends_is_no_error(anonymous, count):
+    page = register(anonymous, more_member_rows="1", **{"members-TOTAL_FORMS": count})
+
+    assert page.response.status_code == 200
+    assert page.soup.find("input", attrs={"name": "members-TOTAL_FORMS"})["value"] == "3"
+    assert not Cluster.objects.exists()
+
+
 def queries_to_register(client, members):
     page = registration_page(client)
     rows = {"members-TOTAL_FORMS": str(members)}

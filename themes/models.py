@@ -1,4 +1,5 @@
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -36,11 +37,16 @@ class ThematicArea(models.Model):
     slug = models.SlugField(
         _("slug"), max_length=160, unique=True, blank=True, validators=[validate_not_reserved]
     )
-    description = models.TextField(_("description"), max_length=4000, blank=True)
+    # A TextField's max_length reaches its form only: the validator makes full_clean()
+    # refuse a longer text too, as it does for a CharField.
+    description = models.TextField(
+        _("description"), max_length=4000, blank=True, validators=[MaxLengthValidator(4000)]
+    )
     reason = models.TextField(
         _("why it matters"),
         max_length=4000,
         blank=True,
+        validators=[MaxLengthValidator(4000)],
         help_text=_("As the person who proposed it put it."),
     )
     status = models.CharField(

@@ -1,0 +1,80 @@
+"""Every public form of the site, with answers it accepts, for the tests that try them all."""
+
+from clusters.models import Cluster, CorrectionSuggestion, Membership, Organisation
+from tests.pages import get_page
+from themes.models import JoinRequest, ThematicArea
+
+CLUSTER = "torino-social-impact"
+CONTACT = "coordination@torino.example"
+# A thematic area the seed's Torino Social Impact has not joined.
+AREA = "public-procurement"
+
+# {form: answers it accepts, besides what the page fills in}.
+ACCEPTED = {
+    "register": {
+        "name": "Pôle Coopératif du Lot",
+        "short_description": "Cooperatives and the town hall work together on local food.",
+        "country": "FR",
+        "city": "Cahors",
+        "model": "ptce",
+        "submitter_name": "Camille Martin",
+        "submitter_email": "camille@example.org",
+        "consent": "on",
+        "members-0-name": "Mairie de Cahors",
+        "members-0-type": "local_authority",
+        "members-1-name": "Coop A",
+        "members-1-type": "social_economy_enterprise",
+    },
+    "suggest": {"kind": "other", "message": "The cluster has moved to Milan."},
+    "manage_link": {"email": CONTACT},
+    "manage": {"short_description": "Turin's social impact ecosystem."},
+    "propose": {
+        "name": "Community energy",
+        "description": "Clusters that run energy cooperatives with their towns.",
+        "reason": "Local energy keeps money and jobs in the territory.",
+        "proposed_by_name": "Ana Silva",
+        "proposed_by_email": "ana@example.org",
+        "consent": "on",
+    },
+    "join": {"cluster": "Torino Social Impact", "email": "coordinator@example.org"},
+}
+
+
+def url_of(form):
+    """The page of `form`. The cluster's link, and asking for it, need an address on file:
+    this gives the seed's cluster one."""
+    if form in ("manage", "manage_link"):
+        cluster = Cluster.objects.get(slug=CLUSTER)
+        cluster.submitter_email = CONTACT
+        cluster.save()
+        if form == "manage":
+            return cluster.manage_url()
+    return {
+        "register": "/clusters/register/",
+        "suggest": f"/clusters/{CLUSTER}/suggest/",
+        "manage_link": f"/clusters/{CLUSTER}/manage/",
+        "propose": "/themes/propose/",
+        "join": f"/themes/{AREA}/join/",
+    }[form]
+
+
+def open_form(client, form):
+    """(page, its <form>): the one that holds the fields `form` is answered with."""
+    page = get_page(client, url_of(form))
+    first_answer = next(iter(ACCEPTED[form]))
+    [element] = [
+        element
+        for element in page.soup.find_all("form", method="post")
+        if element.find(attrs={"name": first_answer})
+    ]
+    return page, element
+
+
+def rows():
+    """How many rows the public forms could have written, model by model."""
+    return {
+        model.__name__: model.objects.count()
+        for model in (
+            Cluster, Organisation, Membership, CorrectionSuggestion, ThematicArea, JoinRequest,
+        )
+    }  # fmt: skip
