@@ -21,6 +21,7 @@ Figures go to var/bench/results.json and, as a table with the targets, var/bench
 import argparse
 import http.client
 import json
+import math
 import os
 import random
 import secrets
@@ -39,7 +40,9 @@ OUTPUT = ROOT / "var" / "bench"
 # Two connections a worker, so that no worker waits for wrk between requests.
 WORKERS = 2
 CONNECTIONS = 4
-TIMEOUT_SECONDS = 10
+# A slower answer counts as an error; a run lasts a minute at most.
+TIMEOUT_SECONDS = 60
+LONGEST_RUN = 60
 FILTER_COMBINATIONS = 200
 CLUSTER_PAGES = 50
 # Addresses of each group run through the test client to count their queries.
@@ -370,32 +373,45 @@ def time_export(port):
 def run_rounds(wrk, options, groups, folder):
     """Each group under load in turn, after /healthz, for each round; requests per second
     over all rounds, the median of the rounds' p50 and the highest of their p99."""
+    seconds = {group: run_seconds(options, paths[0]) for group, paths in groups.items()}
     runs = {group: [] for group in groups}
     for round_number in range(options.rounds):
         for group, paths in groups.items():
             if group != READY:
-                runs[READY].append(run_wrk(wrk, options, [READY], folder))
-            runs[group].append(run_wrk(wrk, options, paths, folder))
+                runs[READY].append(run_wrk(wrk, options, [READY], seconds[READY], folder))
+            runs[group].append(run_wrk(wrk, options, paths, seconds[group], folder))
             print(f"  round {round_number + 1}, {group}: {runs[group][-1]}")
+    return {group: summary(done) for group, done in runs.items()}
+
+
+def run_seconds(options, path):
+    """--seconds, or long enough for a few answers of a slow page (one a worker would
+    otherwise finish after wrk stops counting), up to LONGEST_RUN."""
+    started = time.perf_counter()
+    get(options.port, path)
+    return max(options.seconds, min(LONGEST_RUN, math.ceil(4 * (time.perf_counter() - started))))
+
+
+def summary(runs):
+    answered = [run for run in runs if run["requests"]]
     return {
-        group: {
-            "rps": round(
-                sum(run["requests"] for run in done) / sum(run["seconds"] for run in done), 1
-            ),
-            "p50_ms": round(statistics.median(run["p50"] for run in done) / 1000, 1),
-            "p99_ms": round(max(run["p99"] for run in done) / 1000, 1),
-            "errors": sum(run["errors"] for run in done),
-        }
-        for group, done in runs.items()
-    }  # fmt: skip
+        "rps": round(sum(run["requests"] for run in runs) / sum(run["seconds"] for run in runs), 1),
+        # None when no request was answered in time.
+        "p50_ms": round(statistics.median(run["p50"] for run in answered) / 1000, 1)
+        if answered
+        else None,
+        "p99_ms": round(max(run["p99"] for run in answered) / 1000, 1) if answered else None,
+        "errors": sum(run["errors"] for run in runs),
+        "seconds": round(sum(run["seconds"] for run in runs)),
+    }
 
 
-def run_wrk(wrk, options, paths, folder):
+def run_wrk(wrk, options, paths, seconds, folder):
     script = folder / "mix.lua"
     script.write_text(WRK_SCRIPT.replace("{PATHS}", "{" + ", ".join(map(json.dumps, paths)) + "}"))
     command = [
         wrk, "--threads", "1", "--connections", str(CONNECTIONS),
-        "--duration", f"{options.seconds}s", "--timeout", f"{TIMEOUT_SECONDS}s",
+        "--duration", f"{seconds}s", "--timeout", f"{TIMEOUT_SECONDS}s",
         "--script", str(script), f"http://127.0.0.1:{options.port}",
     ]  # fmt: skip
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
@@ -411,7 +427,8 @@ def report(results):
         f"# make bench: {', '.join(f'{int(size):,}' for size in sizes)} clusters",
         "",
         f"gunicorn with {settings['workers']} workers, wrk with {settings['connections']} "
-        f"connections, {settings['seconds']} s a group and round, rounds: {settings['rounds']}, "
+        f"connections, {settings['seconds']} s a group and round (up to {LONGEST_RUN} s for a "
+        f"slow page), rounds: {settings['rounds']}, "
         f"{settings['cpus']} CPUs; {results['minutes']} minutes in all. Share: requests per "
         f"second as a share of {READY}'s in the same run. KB: gzip-compressed, the median of "
         "the group's addresses; statuses: those they answered when the cache was warmed. "
@@ -428,8 +445,9 @@ def report(results):
                 row = figures["modes"][mode][group]
                 lines.append(
                     f"| {group} | {figures['groups'][group]} | {mode} | {int(size):,} "
-                    f"| {share(results, size, mode, group):.1%} | {row['rps']} | {row['p50_ms']} "
-                    f"| {row['p99_ms']} | {figures['queries'][group]:g} "
+                    f"| {share(results, size, mode, group):.1%} | {row['rps']} "
+                    f"| {missing(row['p50_ms'])} | {missing(row['p99_ms'])} "
+                    f"| {figures['queries'][group]:g} "
                     f"| {figures['pages'][group]['kilobytes']} "
                     f"| {' '.join(map(str, figures['pages'][group]['statuses']))} "
                     f"| {row['errors']} | {growth_text(results, mode, group, size)} |"
@@ -457,6 +475,10 @@ def report(results):
     return "\n".join(lines) + "\n"
 
 
+def missing(figure):
+    return "—" if figure is None else figure
+
+
 def share(results, size, mode, group):
     load = results["sizes"][size]["modes"][mode]
     return load[group]["rps"] / load[READY]["rps"]
@@ -468,7 +490,7 @@ def growth(results, mode, group):
     small, large = (
         results["sizes"][size]["modes"][mode][group]["p50_ms"] for size in ("10000", "100000")
     )
-    return large / small if small else None
+    return large / small if small and large else None
 
 
 def growth_text(results, mode, group, size):
