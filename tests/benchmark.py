@@ -387,7 +387,9 @@ def run_rounds(wrk, options, groups, folder):
         for group, paths in groups.items():
             if group != READY:
                 runs[READY].append(run_wrk(wrk, options, [READY], seconds[READY], folder))
+                settle(runs[READY][-1])
             runs[group].append(run_wrk(wrk, options, paths, seconds[group], folder))
+            settle(runs[group][-1])
             print(f"  round {round_number + 1}, {group}: {runs[group][-1]}")
     return {group: summary(done) for group, done in runs.items()}
 
@@ -398,6 +400,14 @@ def run_seconds(options, path):
     started = time.perf_counter()
     get(options.port, path)
     return max(options.seconds, min(LONGEST_RUN, math.ceil(4 * (time.perf_counter() - started))))
+
+
+def settle(run):
+    """Wait for the answers wrk stopped waiting for: the workers finish the requests still
+    open or queued when it stops, which would otherwise slow the next run (a 100,000-point
+    GeoJSON kept /healthz waiting seconds). At most CONNECTIONS of them, two a worker."""
+    slowest = run["p99"] / 1e6 if run["requests"] else run["seconds"]
+    time.sleep(min(LONGEST_RUN, slowest * CONNECTIONS / WORKERS))
 
 
 def summary(runs):
