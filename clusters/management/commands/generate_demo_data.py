@@ -339,6 +339,8 @@ class DemoData:
             for kind in counts:
                 counts[kind] += len(batch[kind])
         if self.copy:
+            # One UPDATE by a range of keys rather than a list of 100,000; a cluster another
+            # session wrote in the range meanwhile gets the document it already has.
             Cluster.objects.filter(pk__gte=min(written), pk__lte=max(written)).update(
                 search_document=SEARCH_DOCUMENT
             )
