@@ -61,6 +61,10 @@ STALE_AFTER = timedelta(days=548)
 SEARCHED_FIELDS = [
     "name", "also_known_as", "city", "region", "short_description", "description",
 ]  # fmt: skip
+# The full-text document of a cluster on PostgreSQL, from its derived columns.
+SEARCH_DOCUMENT = SearchVector("sort_name", weight="A", config="simple") + SearchVector(
+    "search_text", weight="C", config="simple"
+)
 
 
 def current_year():
@@ -197,8 +201,7 @@ class ClusterQuerySet(models.QuerySet):
         directory_changed()
         if connection.vendor == "postgresql":
             Cluster.objects.filter(pk__in=[cluster.pk for cluster in changed]).update(
-                search_document=SearchVector("sort_name", weight="A", config="simple")
-                + SearchVector("search_text", weight="C", config="simple")
+                search_document=SEARCH_DOCUMENT
             )
 
     def refresh_member_types(self):

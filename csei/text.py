@@ -28,6 +28,10 @@ def fold(text):
 
     The same on every database, so that search and name order behave alike everywhere.
     """
+    if text.isascii() and text.isprintable():
+        # Nothing to strip nor decompose, and lower() is casefold() in ASCII: ten times
+        # faster, which counts when a hundred thousand clusters are generated.
+        return " ".join(text.replace("&", " and ").lower().split())
     decomposed = unicodedata.normalize("NFKD", printable(text).translate(_TRANSLITERATION))
     bare = "".join(char for char in decomposed if not unicodedata.combining(char))
     return " ".join(bare.casefold().split())

@@ -14,6 +14,7 @@ from clusters.models import (
     Membership,
     Organisation,
 )
+from clusters.search import search_clusters
 from csei.text import fold
 
 pytestmark = pytest.mark.usefixtures("empty_directory")
@@ -116,3 +117,23 @@ def test_the_same_seed_gives_the_same_clusters():
 def test_it_refuses_a_number_below_one():
     with pytest.raises(CommandError):
         generate(0)
+
+
+def test_a_cluster_is_found_by_its_text_and_by_the_names_of_its_members():
+    generate(20)
+    cluster = demo_clusters().order_by("pk").first()
+    member = Membership.objects.filter(cluster=cluster).select_related("organisation").first()
+
+    for query in (cluster.name, cluster.region, member.organisation.name):
+        assert cluster in search_clusters(Cluster.objects.published(), query)
+
+
+def test_it_stores_the_search_text_the_site_would_store():
+    generate(20)
+    written = dict(demo_clusters().values_list("pk", "search_text"))
+
+    demo_clusters().refresh_search()
+
+    # The same words; the order of the members' names may differ.
+    for pk, search_text in demo_clusters().values_list("pk", "search_text"):
+        assert sorted(written[pk].split()) == sorted(search_text.split())

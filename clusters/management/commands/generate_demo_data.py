@@ -9,11 +9,13 @@ from decimal import Decimal
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from clusters.models import (
     RESERVED_SLUGS,
+    SEARCH_DOCUMENT,
+    SEARCHED_FIELDS,
     Cluster,
     FieldOfActivity,
     InnovationType,
@@ -26,7 +28,8 @@ from csei.text import fold, make_slug
 from themes.models import ThematicArea
 
 DEMO_NOTE = "Demo data made by generate_demo_data: not a real cluster."
-BATCH_SIZE = 500
+# Clusters written at a time, with their members and tags.
+BATCH_SIZE = 5000
 
 # How often a cluster is in each country: the French PTCE make France the largest.
 COUNTRY_WEIGHTS = {
@@ -260,6 +263,11 @@ class Command(BaseCommand):
             counts = DemoData(random.Random(seed)).create(clusters)
             # Written in bulk, without the signals that tell the page cache.
             directory_changed()
+        if connection.vendor == "postgresql":
+            # The planner would otherwise keep the statistics of tables that were nearly
+            # empty, and scan where it should look up.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE " + ", ".join(written_tables()))
         seconds = time.monotonic() - started
         self.stdout.write(
             self.style.SUCCESS(
@@ -279,10 +287,23 @@ class Command(BaseCommand):
         return True
 
 
-class DemoData:
-    """Builds demo rows in memory and writes them in batches with bulk_create.
+def tag_tables():
+    """The table linking clusters to the terms of each taxonomy, by taxonomy."""
+    return {name: Cluster._meta.get_field(name).remote_field.through for name in TAXONOMIES}
 
-    bulk_create skips save(), so slugs and publication dates are set here.
+
+def written_tables():
+    models = [Cluster, Organisation, Membership, *tag_tables().values()]
+    return [connection.ops.quote_name(model._meta.db_table) for model in models]
+
+
+class DemoData:
+    """Builds demo rows in memory and writes them a batch at a time: with COPY on
+    PostgreSQL, with bulk_create elsewhere.
+
+    Neither runs save() nor the signals, so slugs, publication dates and the derived
+    columns (sort name, search text, member types) are set here, from what is in memory;
+    on PostgreSQL the full-text document is made from them in one UPDATE at the end.
     """
 
     def __init__(self, rng):
@@ -297,21 +318,32 @@ class DemoData:
         # (name key, country) -> an Organisation, in the database or still to be written.
         self.organisations = {
             (organisation.name_key, organisation.country.code): organisation
-            for organisation in Organisation.objects.only("pk", "name_key", "country")
+            for organisation in Organisation.objects.only("pk", "name_key", "country", "type")
         }
         # The organisations known in each country, so that some join one more cluster.
         self.by_country = defaultdict(list)
         for (_, country), organisation in self.organisations.items():
             self.by_country[country].append(organisation)
+        # Names of places and organisations recur: each is folded once.
+        self.folded = {}
+        self.copy = connection.vendor == "postgresql"
 
     def create(self, total):
         counts = {"clusters": 0, "memberships": 0, "organisations": 0}
         countries = set()
+        written = []
         for start in range(0, total, BATCH_SIZE):
             batch = self.write_batch(min(BATCH_SIZE, total - start))
             countries.update(cluster.country.code for cluster in batch["clusters"])
+            written += [cluster.pk for cluster in batch["clusters"]]
             for kind in counts:
                 counts[kind] += len(batch[kind])
+        if self.copy:
+            # One UPDATE by a range of keys rather than a list of 100,000; a cluster another
+            # session wrote in the range meanwhile gets the document it already has.
+            Cluster.objects.filter(pk__gte=min(written), pk__lte=max(written)).update(
+                search_document=SEARCH_DOCUMENT
+            )
         counts["countries"] = len(countries)
         return counts
 
@@ -324,34 +356,93 @@ class DemoData:
             if self.rng.random() < 0.7:
                 # The number the cluster states counts members not listed here too.
                 cluster.member_count = len(cluster_memberships) + self.rng.randint(0, 40)
+            self.derive(cluster, [organisation for _, organisation, _, _ in cluster_memberships])
             clusters.append(cluster)
             tags.append(cluster_tags)
             memberships.extend(cluster_memberships)
-        Cluster.objects.bulk_create(clusters)
-        Organisation.objects.bulk_create(organisations)
-        # Made only now that clusters and organisations have primary keys; ids are cheaper
-        # to set than related objects, which counts at a hundred thousand rows.
-        memberships = [
-            Membership(
-                cluster_id=cluster.pk, organisation_id=organisation.pk, role=role, since=since
-            )
-            for cluster, organisation, role, since in memberships
-        ]
-        Membership.objects.bulk_create(memberships)
-        for name in TAXONOMIES:
+        self.insert(Cluster, clusters)
+        self.insert(Organisation, organisations)
+        # Rows of ids rather than model instances, which cost more than the writing at a
+        # million memberships; made only now that clusters and organisations have keys.
+        self.insert_rows(
+            Membership,
+            ["cluster_id", "organisation_id", "role", "since"],
+            [
+                (cluster.pk, organisation.pk, str(role), since)
+                for cluster, organisation, role, since in memberships
+            ],
+        )
+        for name, through in tag_tables().items():
             relation = Cluster._meta.get_field(name)
-            rows = [
-                relation.remote_field.through(
-                    **{relation.m2m_column_name(): cluster.pk, relation.m2m_reverse_name(): term}
-                )
-                for cluster, cluster_tags in zip(clusters, tags, strict=True)
-                for term in cluster_tags[name]
-            ]
-            relation.remote_field.through.objects.bulk_create(rows)
-        written = Cluster.objects.filter(pk__in=[cluster.pk for cluster in clusters])
-        written.refresh_member_types()
-        written.refresh_search()
+            self.insert_rows(
+                through,
+                [relation.m2m_column_name(), relation.m2m_reverse_name()],
+                [
+                    (cluster.pk, term)
+                    for cluster, cluster_tags in zip(clusters, tags, strict=True)
+                    for term in cluster_tags[name]
+                ],
+            )
         return {"clusters": clusters, "organisations": organisations, "memberships": memberships}
+
+    def derive(self, cluster, members):
+        """The columns ClusterQuerySet.refresh_search() and refresh_member_types() would
+        store, made from what is in memory: reading 1.4 million memberships back costs more
+        than writing them."""
+        texts = [getattr(cluster, name) for name in SEARCHED_FIELDS]
+        folded = [self.fold(text) for text in texts]
+        folded += [organisation.name_key for organisation in members]
+        # fold() of the joined text, as refresh_search stores it, is the folded parts joined.
+        cluster.search_text = " ".join(text for text in folded if text)
+        kinds = {organisation.type for organisation in members}
+        cluster.member_types = " ".join(kind for kind in Organisation.Type.values if kind in kinds)
+
+    def fold(self, text):
+        if text not in self.folded:
+            self.folded[text] = fold(text)
+        return self.folded[text]
+
+    def insert(self, model, objects):
+        """Write these instances and give them their primary keys."""
+        if not self.copy:
+            model.objects.bulk_create(objects)
+            return
+        # COPY takes no RETURNING: the keys are taken from the table's sequence first, as
+        # the column's default would take them.
+        for instance, pk in zip(objects, self.next_ids(model, len(objects)), strict=True):
+            instance.pk = pk
+        fields = model._meta.concrete_fields
+        rows = (
+            [field.get_db_prep_save(field.pre_save(instance, True), connection) for field in fields]
+            for instance in objects
+        )
+        self.copy_rows(model, [field.column for field in fields], rows)
+
+    def insert_rows(self, model, columns, rows):
+        """Write rows of plain values, one for each of these columns."""
+        if self.copy:
+            self.copy_rows(model, columns, rows)
+        else:
+            model.objects.bulk_create(
+                [model(**dict(zip(columns, row, strict=True))) for row in rows]
+            )
+
+    def copy_rows(self, model, columns, rows):
+        quote = connection.ops.quote_name
+        statement = (
+            f"COPY {quote(model._meta.db_table)} ({', '.join(map(quote, columns))}) FROM STDIN"
+        )
+        with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
+            for row in rows:
+                copy.write_row(row)
+
+    def next_ids(self, model, count):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [model._meta.db_table, model._meta.pk.column, count],
+            )
+            return [pk for (pk,) in cursor.fetchall()]
 
     def tags(self):
         return {
@@ -488,7 +579,7 @@ class DemoData:
         if fresh:
             # Only when a small city has run out of names; a number makes one unique.
             name = f"{name} {len(self.organisations) + 1}"
-        key = Organisation.key(name, country)
+        key = (self.fold(name), country)  # as Organisation.key(name, country)
         if key in self.organisations:
             return self.organisations[key]
         organisation = Organisation(
