@@ -216,8 +216,35 @@ def bench_size(wrk, environment, options):
                     }
                 else:
                     result["export"] = time_export(options.port)
+                result.setdefault("first_marker_s", {})[mode] = time_to_first_marker(options.port)
                 result["modes"][mode] = run_rounds(wrk, options, groups, Path(folder))
     return result
+
+
+def time_to_first_marker(port, loads=3):
+    """Seconds from asking for /clusters/map/ to its first marker drawn, in headless Chromium
+    with a fresh profile each time: the median of `loads`, or None without Chromium."""
+    chromium = Path("/usr/bin/chromium")
+    if not chromium.exists():
+        print("No /usr/bin/chromium: the time to the first map marker is not measured.")
+        return None
+    from playwright.sync_api import sync_playwright
+
+    seconds = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(chromium), headless=True, args=["--no-sandbox", "--disable-gpu"]
+        )
+        for _ in range(loads):
+            context = browser.new_context(viewport={"width": 1280, "height": 900})
+            page = context.new_page()
+            page.goto(f"http://127.0.0.1:{port}/clusters/map/", wait_until="commit")
+            # A marker is a cluster, or a count of clusters in a cell of the grid.
+            page.wait_for_selector(".map-marker, .map-count", timeout=60_000)
+            seconds.append(page.evaluate("performance.now()") / 1000)
+            context.close()
+        browser.close()
+    return round(statistics.median(seconds), 2)
 
 
 def url_mix(environment, folder):
@@ -482,6 +509,13 @@ def report(results):
                 else f"**broken off** after {export['whole_s']} s, "
             )
             + f"{export['kilobytes']:,} KB"
+        )
+    lines += ["", "The map in headless Chromium, first marker drawn (median of three loads):", ""]
+    for size in sizes:
+        marker = results["sizes"][size].get("first_marker_s", {})
+        lines.append(
+            f"- {int(size):,} clusters: "
+            + ", ".join(f"{missing(marker.get(mode))} s {mode}" for mode in MODES)
         )
     lines += ["", "| target | figure | |", "| --- | --- | --- |"]
     for group, mode, what, limit in TARGETS:
