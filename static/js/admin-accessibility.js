@@ -44,10 +44,8 @@
     });
   }
 
-  var pending = null;
-  new MutationObserver(function () {
-    clearTimeout(pending);
-    pending = setTimeout(name, 50);
-  }).observe(document.documentElement, { childList: true, subtree: true });
+  // Named as soon as the widgets appear, before anything else can read them: naming sets
+  // attributes only, which this observer does not watch.
+  new MutationObserver(name).observe(document.documentElement, { childList: true, subtree: true });
   window.addEventListener("load", name);
 })();
