@@ -70,7 +70,7 @@ bench: $(INSTALLED_DEV)
 	command -v wrk >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq wrk >/dev/null; }
 	$(PYTHON) -m tests.benchmark $(BENCH_ARGS)
 
-## fault: stop a throwaway PostgreSQL (its own, on port 55432) for five seconds under load
+## fault: stop a throwaway PostgreSQL (its own, on port 25432) for five seconds under load
 fault: $(INSTALLED_DEV)
 	$(PYTHON) -m tests.fault
 

@@ -1,14 +1,14 @@
 """Stop the database under load and see what visitors get: `make fault`.
 
 Starts a throwaway PostgreSQL of its own (initdb into a temporary folder, listening on
-127.0.0.1:55432 only: never the server the machine runs), migrates it, loads the seed and
+127.0.0.1:25432 only: never the server the machine runs), migrates it, loads the seed and
 serves the site with gunicorn on a loopback port. A few clients then view pages and send
 registrations for a bounded time while that PostgreSQL is stopped, as a crash would stop it,
 for five seconds and started again. It reports the requests answered 503 during the outage,
 those that failed after it (must be 0) and the registrations acknowledged but not stored
 (must be 0), and exits non-zero unless both are 0.
 
-    .venv/bin/python -m tests.fault [--port 55432] [--outage 5]
+    .venv/bin/python -m tests.fault [--port 25432] [--outage 5]
 """
 
 import argparse
@@ -46,7 +46,9 @@ NAME_PREFIX = "Fault test cluster"
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--port", type=int, default=55432, help="The throwaway PostgreSQL's.")
+    # Below the range the system picks outgoing ports from (32768 and up on Linux): a port
+    # there can be held for a minute by a connection that just ended.
+    parser.add_argument("--port", type=int, default=25432, help="The throwaway PostgreSQL's.")
     parser.add_argument("--outage", type=float, default=5.0, help="Seconds without a database.")
     parser.add_argument("--before", type=float, default=3.0, help="Seconds of load before.")
     parser.add_argument("--after", type=float, default=5.0, help="Seconds of load after.")
