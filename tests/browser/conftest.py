@@ -215,6 +215,8 @@ def check(request):
     axe = Axe()
 
     def check_(page, *, width=WIDE, accessibility=True, label=None):
+        # A click that navigates returns once the next page starts loading: check it loaded.
+        page.wait_for_load_state()
         page.set_viewport_size({"width": width, "height": 800})
         screenshot(page, request.node.originalname, label, width)
         if width <= NARROW:
