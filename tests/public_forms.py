@@ -2,6 +2,8 @@
 
 from clusters.models import Cluster, CorrectionSuggestion, Membership, Organisation
 from tests.pages import get_page
+from tests.test_register import VALID as REGISTRATION
+from tests.test_themes_participation import PROPOSAL
 from themes.models import JoinRequest, ThematicArea
 
 CLUSTER = "torino-social-impact"
@@ -11,31 +13,11 @@ AREA = "public-procurement"
 
 # {form: answers it accepts, besides what the page fills in}.
 ACCEPTED = {
-    "register": {
-        "name": "Pôle Coopératif du Lot",
-        "short_description": "Cooperatives and the town hall work together on local food.",
-        "country": "FR",
-        "city": "Cahors",
-        "model": "ptce",
-        "submitter_name": "Camille Martin",
-        "submitter_email": "camille@example.org",
-        "consent": "on",
-        "members-0-name": "Mairie de Cahors",
-        "members-0-type": "local_authority",
-        "members-1-name": "Coop A",
-        "members-1-type": "social_economy_enterprise",
-    },
+    "register": REGISTRATION,
     "suggest": {"kind": "other", "message": "The cluster has moved to Milan."},
     "manage_link": {"email": CONTACT},
     "manage": {"short_description": "Turin's social impact ecosystem."},
-    "propose": {
-        "name": "Community energy",
-        "description": "Clusters that run energy cooperatives with their towns.",
-        "reason": "Local energy keeps money and jobs in the territory.",
-        "proposed_by_name": "Ana Silva",
-        "proposed_by_email": "ana@example.org",
-        "consent": "on",
-    },
+    "propose": PROPOSAL,
     "join": {"cluster": "Torino Social Impact", "email": "coordinator@example.org"},
 }
 
