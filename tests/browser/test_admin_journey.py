@@ -69,7 +69,7 @@ def test_an_editor_imports_merges_rejects_fixes_and_restores(seeded, page, visit
     page.locator(f"input[name=kept][value='{kept.pk}']").check()
     check(page, label="merge")
     page.get_by_role("button", name="Merge them").click()
-    assert "Merged into Torino Social Impact" in page.locator(".messagelist").inner_text()
+    expect(page.locator(".messagelist")).to_contain_text("Merged into Torino Social Impact")
     assert not Cluster.objects.filter(name="Torino Social Impact Cluster").exists()
     assert kept.memberships.filter(organisation__name="Comune di Torino").exists()
 
@@ -79,7 +79,7 @@ def test_an_editor_imports_merges_rejects_fixes_and_restores(seeded, page, visit
     check(page, label="registration")
     page.get_by_label("Reason for rejecting it").fill("A single cooperative, not a cluster.")
     page.get_by_role("button", name="Reject (give the reason above)").click()
-    assert "Rejected" in page.locator(".messagelist").inner_text()
+    expect(page.locator(".messagelist")).to_contain_text("Rejected")
     douteux.refresh_from_db()
     assert douteux.status == Cluster.Status.REJECTED
     assert any("A single cooperative" in message.body for message in mail.outbox)
@@ -88,15 +88,16 @@ def test_an_editor_imports_merges_rejects_fixes_and_restores(seeded, page, visit
     page.goto(f"/admin/clusters/cluster/{kept.pk}/change/")
     page.locator("#id_website").fill("https://wrong.example")
     page.get_by_role("button", name="Save and continue editing").click()
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
     assert Cluster.objects.get(pk=kept.pk).website == "https://wrong.example"
     page.get_by_role("link", name="History").click()
     check(page, label="history")
     versions = page.locator("#change-history tbody tr")
     versions.nth(1).get_by_role("link").first.click()
     check(page, label="restore")
-    assert "https://wrong.example" in page.locator("#content-main table").inner_text()
+    expect(page.locator("#content-main table")).to_contain_text("https://wrong.example")
     page.get_by_role("button", name="Restore this version").click()
-    assert "is back" in page.locator(".messagelist").inner_text()
+    expect(page.locator(".messagelist")).to_contain_text("is back")
     assert Cluster.objects.get(pk=kept.pk).website == ""
     check(page, width=375, label="restored")
 
