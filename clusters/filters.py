@@ -4,8 +4,8 @@ import django_filters
 from django import forms
 from django.db.models import Case, Exists, F, OuterRef, Value, When
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 
+from clusters.geocoding import country_names
 from clusters.models import Cluster, FieldOfActivity, Organisation
 from themes.models import ThematicArea
 
@@ -61,7 +61,8 @@ class ClusterFilter(django_filters.FilterSet):
     the others.
     """
 
-    country = MultipleChoiceFacet(label=_("Country"), choices=countries, count_by="column")
+    # Its choices, in the visitor's language, are set for each request.
+    country = MultipleChoiceFacet(label=_("Country"), choices=(), count_by="column")
     # On the queryset ClusterListing builds, which annotates `map_precision`.
     precision = MultipleChoiceFacet(
         label=_("Location precision"),
@@ -126,6 +127,7 @@ class ClusterFilter(django_filters.FilterSet):
     def __init__(self, data=None, *args, terms, **kwargs):
         """`terms` maps each linked facet to its terms: {"field": [(pk, slug, name)], ...}."""
         super().__init__(data, *args, **kwargs)
+        self.filters["country"].extra["choices"] = list(country_names().items())
         self.terms = {}
         for parameter, rows in terms.items():
             self.filters[parameter].extra["choices"] = [(slug, name) for _, slug, name in rows]

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from clusters.duplicates import flag_possible_duplicates
-from clusters.geocoding import country_choices, locate
+from clusters.geocoding import country_choices, country_names, locate
 from clusters.models import (
     CURRENT_VALUE_MAX_LENGTH,
     Cluster,
@@ -75,7 +75,7 @@ def formfield(model_field, **kwargs):
 
 def country_field(**kwargs):
     return forms.ChoiceField(
-        choices=[("", _("Choose a country"))] + country_choices(list(countries)), **kwargs
+        choices=[("", _("Choose a country"))] + country_choices(country_names().items()), **kwargs
     )
 
 
@@ -124,7 +124,11 @@ class MemberForm(PublicFormMixin, forms.Form):
 class BaseMemberFormSet(forms.BaseFormSet):
     def country_names(self):
         """The names the member rows' country field offers, European countries first."""
-        return [name for _group, choices in country_choices(list(countries)) for _, name in choices]
+        return [
+            name
+            for _group, choices in country_choices(country_names().items())
+            for _, name in choices
+        ]
 
     def rows(self, cluster_country):
         """The members named, each in the cluster's country unless another was chosen."""

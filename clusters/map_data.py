@@ -14,8 +14,8 @@ from django.db.models import Avg, Count, FloatField, Max, Min, Q
 from django.db.models.functions import Cast, Floor
 from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
-from django_countries import countries
 
+from clusters.geocoding import country_names
 from clusters.listing import PARAMETERS, ClusterListing
 from clusters.models import Cluster
 from clusters.places import country_point, map_point
@@ -87,14 +87,14 @@ def feature_maker(request):
     before, after = request.build_absolute_uri(reverse("clusters:detail", args=["slug"])).rsplit(
         "slug", 1
     )
-    country_names = dict(countries)
+    names = country_names()
     model_names = dict(Cluster.Model.choices)
 
     def feature(row):
         name, slug, country, city, region, latitude, longitude, precision, *facts = row
         model, eccp_registered, member_count, stale = facts
         latitude, longitude = map_point(latitude, longitude, country)
-        place = [city, region if region != city else "", country_names.get(country, "")]
+        place = [city, region if region != city else "", names.get(country, "")]
         properties = {
             "name": name,
             "url": before + slug + after,
