@@ -2,7 +2,7 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count
 
 from clusters.management.commands.generate_demo_data import DEMO_NOTE
@@ -137,3 +137,19 @@ def test_it_stores_the_search_text_the_site_would_store():
     # The same words; the order of the members' names may differ.
     for pk, search_text in demo_clusters().values_list("pk", "search_text"):
         assert sorted(written[pk].split()) == sorted(search_text.split())
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="VACUUM is PostgreSQL's")
+def test_it_leaves_the_cluster_table_vacuumed_so_facet_counts_can_read_the_index_alone(
+    transactional_db,
+):
+    generate(200)
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relpages, relallvisible FROM pg_class WHERE relname = %s",
+            [Cluster._meta.db_table],
+        )
+        pages, all_visible = cursor.fetchone()
+    assert pages > 0
+    assert all_visible == pages

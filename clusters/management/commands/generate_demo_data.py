@@ -264,10 +264,15 @@ class Command(BaseCommand):
             # Written in bulk, without the signals that tell the page cache.
             directory_changed()
         if connection.vendor == "postgresql":
-            # The planner would otherwise keep the statistics of tables that were nearly
-            # empty, and scan where it should look up.
+            # ANALYZE: the planner would otherwise keep the statistics of tables that were
+            # nearly empty, and scan where it should look up. VACUUM: it clears the row
+            # versions the search-document UPDATE left behind and marks the pages
+            # all-visible, without which the facet counts read the table, not the covering
+            # index. Neither waits for autovacuum, which may be slow or off. VACUUM cannot
+            # run inside a transaction the caller holds open; ANALYZE can.
+            maintenance = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"
             with connection.cursor() as cursor:
-                cursor.execute("ANALYZE " + ", ".join(written_tables()))
+                cursor.execute(f"{maintenance} " + ", ".join(written_tables()))
         seconds = time.monotonic() - started
         self.stdout.write(
             self.style.SUCCESS(
