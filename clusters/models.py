@@ -549,6 +549,10 @@ class Cluster(models.Model):
     def __str__(self):
         return self.name
 
+    def clean(self):
+        # A name typed or pasted with doubled spaces would be listed, and sorted, with them.
+        self.name = " ".join(self.name.split())
+
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = unique_slug(

@@ -301,6 +301,12 @@ def test_control_characters_are_taken_out_of_names(anonymous):
     assert Cluster.objects.get().name == "Pôle Coopératif du Lot"
 
 
+def test_spaces_doubled_in_the_name_are_made_single(anonymous):
+    register(anonymous, name="  Pôle   Coopératif \t du Lot ")
+
+    assert Cluster.objects.get().name == "Pôle Coopératif du Lot"
+
+
 def test_the_form_marks_required_only_what_is_required_and_chooses_nothing(anonymous):
     form = registration_page(anonymous).soup.find("form", method="post")
 
