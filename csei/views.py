@@ -10,8 +10,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
-from django_countries.fields import Country
 
+from clusters.geocoding import country_names
 from clusters.models import Cluster
 from clusters.places import country_point
 from csei.page_cache import cached_page
@@ -21,36 +21,40 @@ from themes.models import ThematicArea
 @cached_page()
 def home(request):
     published = Cluster.objects.published()
-    clusters_by_country = (
-        published.exclude(country="")
-        .values("country")
-        .annotate(count=Count("pk"))
-        .order_by("-count", "country")
+    # The figures and the chart from one pass over the clusters, by country.
+    counts = (
+        published.values("country")
+        .annotate(
+            clusters=Count("pk"),
+            eccp=Count("pk", filter=Q(eccp_registered=Cluster.EccpRegistration.YES)),
+            from_mapping=Count("pk", filter=Q(source=Cluster.Source.SEED)),
+            verified_from_mapping=Count(
+                "pk", filter=Q(source=Cluster.Source.SEED, last_verified_at__isnull=False)
+            ),
+        )
+        .order_by("-clusters", "country")
     )
-    by_country = [(Country(row["country"]), row["count"]) for row in clusters_by_country]
+    figures = dict.fromkeys(("clusters", "eccp", "from_mapping", "verified_from_mapping"), 0)
+    for row in counts:
+        for name in figures:
+            figures[name] += row[name]
+    names = country_names()
     list_url = reverse("clusters:list")
-    # For the small map, as JSON in an attribute of its element.
-    countries_on_map = [
+    # One entry a country for the chart and, as JSON in an attribute, the small map.
+    by_country = [
         {
-            "code": country.code,
-            "name": country.name,
-            "count": count,
+            "code": row["country"],
+            "name": names.get(row["country"], row["country"]),
+            "count": row["clusters"],
             "latitude": latitude,
             "longitude": longitude,
-            "url": f"{list_url}?country={country.code}",
+            "url": f"{list_url}?country={row['country']}",
         }
-        for country, count in by_country
-        for latitude, longitude in [country_point(country.code)]
+        for row in counts
+        if row["country"]
+        for latitude, longitude in [country_point(row["country"])]
     ]
     thematic_areas = list(ThematicArea.objects.public())
-    figures = published.aggregate(
-        clusters=Count("pk"),
-        eccp=Count("pk", filter=Q(eccp_registered=Cluster.EccpRegistration.YES)),
-        from_mapping=Count("pk", filter=Q(source=Cluster.Source.SEED)),
-        verified_from_mapping=Count(
-            "pk", filter=Q(source=Cluster.Source.SEED, last_verified_at__isnull=False)
-        ),
-    )
     figures.update(countries=len(by_country), thematic_areas=len(thematic_areas))
     return render(
         request,
@@ -58,8 +62,8 @@ def home(request):
         {
             "figures": figures,
             "by_country": by_country,
-            "largest_country_count": by_country[0][1] if by_country else 0,
-            "countries_on_map": json.dumps(countries_on_map),
+            "largest_country_count": by_country[0]["count"] if by_country else 0,
+            "countries_on_map": json.dumps(by_country),
             "latest_clusters": published.order_by("-published_at", "name").for_list()[:6],
             "thematic_areas": thematic_areas,
             "navigation": "home",
