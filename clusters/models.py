@@ -549,10 +549,6 @@ class Cluster(models.Model):
     def __str__(self):
         return self.name
 
-    def clean(self):
-        # A name typed or pasted with doubled spaces would be listed, and sorted, with them.
-        self.name = " ".join(self.name.split())
-
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = unique_slug(
@@ -570,6 +566,10 @@ class Cluster(models.Model):
 
     def get_absolute_url(self):
         return reverse("clusters:detail", args=[self.slug])
+
+    def clean(self):
+        # A name typed or pasted with doubled spaces would be listed, and sorted, with them.
+        self.name = " ".join(self.name.split())
 
     @property
     def place(self):
