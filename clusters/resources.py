@@ -7,6 +7,7 @@ is skipped, so exporting everything and importing it again changes nothing.
 """
 
 from django.core.exceptions import ValidationError
+from django_countries import countries
 from import_export import fields, resources, widgets
 
 from clusters.duplicates import flag_possible_duplicates
@@ -70,6 +71,17 @@ class MembersWidget(widgets.Widget):
                 raise ValueError(f"Member {number}: “{member['role']}” is not a role.")
             if not member["name"] or len(member["name"]) > 200:
                 raise ValueError(f"Member {number}: the name is missing or too long.")
+            if member["website"]:
+                try:
+                    Organisation._meta.get_field("website").run_validators(member["website"])
+                except ValidationError:
+                    raise ValueError(
+                        f"Member {number}: the website is not a web address of at most "
+                        "300 characters."
+                    ) from None
+            member["country"] = member["country"].upper()
+            if member["country"] and member["country"] not in countries:
+                raise ValueError(f"Member {number}: “{member['country']}” is not a country code.")
             members.append(member)
         return members
 

@@ -156,6 +156,26 @@ def test_an_import_with_one_bad_row_saves_no_row_and_names_the_row(editor):
     assert not Cluster.objects.filter(name__in=["Good One", "Good Two"]).exists()
 
 
+@pytest.mark.parametrize(
+    "member, problem",
+    [
+        ("Coop | other | member | not a web address", "the website is not a web address"),
+        (f"Coop | other | member | https://{'x' * 300}.org", "the website is not a web address"),
+        ("Coop | other | member |  | Atlantis", "“ATLANTIS” is not a country code."),
+    ],
+)
+def test_an_imported_member_with_a_bad_website_or_country_is_named_and_saves_nothing(
+    editor, member, problem
+):
+    before = snapshot()
+
+    page = preview(editor, f'name,country,model,members\nGood One,FR,ptce,"{member}"\n'.encode())
+
+    assert f"Member 1: {problem}" in page.get_text()
+    assert not page.find("form", action=lambda action: action and "process_import" in action)
+    assert snapshot() == before
+
+
 def test_the_seed_file_imports_as_it_is(editor):
     Cluster.objects.all().delete()
     seed_file = Path(settings.BASE_DIR).parent / "shared" / "seed" / "clusters.csv"
