@@ -1,5 +1,5 @@
-"""Any query string on the list, the map and the open data: never a server error, and what
-it says is never sent back unescaped.
+"""Any query string on the list, the map, the open data and the JSON the forms ask for as a
+person types: never a server error, and what it says is never sent back unescaped.
 
 Property tests: `make fuzz` tries a thousand examples of each (see tests/conftest.py).
 """
@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from clusters.listing import PARAMETERS
 from clusters.models import Cluster, FieldOfActivity
+from csei.text import fold
 from tests.fuzzing import assert_nothing_injected, rolled_back, texts
 from themes.models import ThematicArea
 
@@ -23,6 +24,9 @@ pytestmark = pytest.mark.usefixtures("seed")
 PAGES = ["/clusters/", "/clusters/map/"]
 DATA = ["/clusters/export.csv", "/api/clusters.json", "/api/clusters.geojson"]
 GRID = "/api/clusters/grid.geojson"
+# What the registration form's pin and the cluster fields ask for as a person types.
+PLACES = "/api/places.json"
+CLUSTER_NAMES = "/api/cluster-names.json"
 
 numbers = st.one_of(
     st.integers(min_value=-(10**20), max_value=10**20), st.floats(allow_nan=True)
@@ -77,5 +81,34 @@ def test_no_query_breaks_the_open_data(client, url):
                 list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
             else:
                 json.loads(response.content)
+
+    check()
+
+
+def test_any_place_typed_gets_a_place_on_the_globe_or_none(client):
+    codes = [code for code, _name in countries]
+
+    @given(country=st.one_of(st.sampled_from(codes), texts), region=texts, city=texts)
+    def check(country, region, city):
+        response = get(client, PLACES, {"country": country, "region": region, "city": city})
+        place = json.loads(response.content)
+        assert place["precision"] in Cluster.LocationPrecision.values
+        if place["latitude"] is not None:
+            assert -90 <= place["latitude"] <= 90
+            assert -180 <= place["longitude"] <= 180
+
+    check()
+
+
+def test_any_name_typed_suggests_only_published_clusters_whose_name_holds_it(client):
+    published = set(Cluster.objects.published().values_list("slug", flat=True))
+    names = st.sampled_from(["lo", "ŁOMŻA", "social  ", "Torino", "pôle"])
+
+    @given(typed=st.one_of(names, texts))
+    def check(typed):
+        response = get(client, CLUSTER_NAMES, {"q": typed})
+        for suggestion in json.loads(response.content)["clusters"]:
+            assert suggestion["slug"] in published
+            assert fold(typed)[:100] in fold(suggestion["name"])
 
     check()
