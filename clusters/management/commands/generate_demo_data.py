@@ -265,14 +265,14 @@ class Command(BaseCommand):
             directory_changed()
         if connection.vendor == "postgresql":
             # ANALYZE: the planner would otherwise keep the statistics of tables that were
-            # nearly empty, and scan where it should look up. VACUUM: it clears the row
-            # versions the search-document UPDATE left behind and marks the pages
-            # all-visible, without which the facet counts read the table, not the covering
-            # index. Neither waits for autovacuum, which may be slow or off. VACUUM cannot
-            # run inside a transaction the caller holds open; ANALYZE can.
-            maintenance = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"
+            # nearly empty (the seed's too, when it was loaded first), and scan where it
+            # should look up. VACUUM: it clears the row versions the search-document UPDATE
+            # left behind and marks the pages all-visible, without which the facet counts
+            # read the table, not the covering index. Neither waits for autovacuum, which
+            # may be slow or off. VACUUM cannot run inside a transaction the caller holds
+            # open; ANALYZE can.
             with connection.cursor() as cursor:
-                cursor.execute(f"{maintenance} " + ", ".join(written_tables()))
+                cursor.execute("ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE")
         seconds = time.monotonic() - started
         self.stdout.write(
             self.style.SUCCESS(
@@ -295,11 +295,6 @@ class Command(BaseCommand):
 def tag_tables():
     """The table linking clusters to the terms of each taxonomy, by taxonomy."""
     return {name: Cluster._meta.get_field(name).remote_field.through for name in TAXONOMIES}
-
-
-def written_tables():
-    models = [Cluster, Organisation, Membership, *tag_tables().values()]
-    return [connection.ops.quote_name(model._meta.db_table) for model in models]
 
 
 class DemoData:
