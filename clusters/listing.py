@@ -219,10 +219,9 @@ def count_facets(matched, filterset, selected):
                 ids,
             )
 
-    def where(leaving_out=None, also=None):
-        """WHERE for every chosen filter but one facet's, and `also` (sql, params)."""
+    def where(leaving_out=None):
+        """WHERE for every chosen filter but one facet's."""
         parts = [part for name, part in conditions.items() if name != leaving_out]
-        parts += [also] if also else []
         sql = " AND ".join(sql for sql, _ in parts)
         return (f" WHERE {sql}" if sql else ""), [value for _, values in parts for value in values]
 
@@ -239,11 +238,12 @@ def count_facets(matched, filterset, selected):
             )
             params += [name, *values]
         elif item.count_by == "contains":
-            for choice, _ in item.extra["choices"]:
-                test = (f"m.{quote(item.field_name)} LIKE %s", [f"%{choice}%"])
-                sql, values = where(leaving_out=name, also=test)
-                branches.append(f"SELECT %s, %s, COUNT(*) FROM matched m{sql}")
-                params += [name, choice, *values]
+            # The clusters by their whole text (a few dozen combinations of member types):
+            # one pass, where a LIKE a choice took a pass each.
+            column = f"m.{quote(item.field_name)}"
+            sql, values = where(leaving_out=name)
+            branches.append(f"SELECT %s, {column}, COUNT(*) FROM matched m{sql} GROUP BY {column}")
+            params += [name, *values]
         else:
             through, cluster_column, term_column = _link_table(item.field_name)
             sql, values = where(leaving_out=name)
@@ -264,12 +264,22 @@ def count_facets(matched, filterset, selected):
         for name, item in facets
         if item.count_by == "link"
     }
+    contained = {
+        name: [str(choice) for choice, _ in item.extra["choices"]]
+        for name, item in facets
+        if item.count_by == "contains"
+    }
     for name, value, count in rows:
         if name == "total":
             counts["total"] = count
         elif name in slugs:
             if value in slugs[name]:
                 counts[name][slugs[name][value]] = count
+        elif name in contained:
+            # As the filter's LIKE would: each choice the text holds.
+            for choice in contained[name]:
+                if choice in value:
+                    counts[name][choice] = counts[name].get(choice, 0) + count
         elif value:
             counts[name][value] = count
     return counts

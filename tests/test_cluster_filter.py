@@ -296,6 +296,32 @@ def test_member_counts_do_not_count_a_cluster_twice(client):
     assert counts == {"civil_society": 1}
 
 
+def test_member_type_counts_add_up_over_clusters_with_different_mixes_of_members(
+    client, empty_directory, make_cluster
+):
+    mixes = {
+        "Both": ["civil_society", "local_authority"],
+        "Civil society only": ["civil_society"],
+        "Authority and other": ["local_authority", "other"],
+        "Elsewhere": ["civil_society"],
+    }
+    for name, types in mixes.items():
+        cluster = make_cluster(name=name, country="BE" if name == "Elsewhere" else "FR")
+        for kind in types:
+            organisation = Organisation.objects.create(name=f"{name} {kind}", type=kind)
+            Membership.objects.create(cluster=cluster, organisation=organisation)
+
+    def counts(url):
+        return {
+            option.value: option.count for option in facets_of(client, url)["member_type"].options
+        }
+
+    assert counts("/clusters/") == {"civil_society": 3, "local_authority": 2, "other": 1}
+    assert counts("/clusters/?country=FR") == {"civil_society": 2, "local_authority": 2, "other": 1}
+    # A facet counts under the other filters, not its own.
+    assert counts("/clusters/?country=FR&member_type=other") == counts("/clusters/?country=FR")
+
+
 # The seed clusters that name no country and have no coordinates: not on the map.
 NOT_ON_THE_MAP = [
     "Base 202", "Comptoir des ressources créatives", "Elephant path",
