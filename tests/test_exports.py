@@ -6,6 +6,7 @@ import json
 from decimal import Decimal
 
 import pytest
+from bs4 import BeautifulSoup
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -428,3 +429,18 @@ def test_the_csv_keeps_formula_like_text_as_text(anonymous, empty_directory, mak
     rows = csv_rows(anonymous)
     assert rows[0]["name"] == "'=HYPERLINK(1)"
     assert rows[0]["city"] == "'-Lyon"
+
+
+@pytest.mark.parametrize("page", ["/clusters/", "/clusters/map/"])
+@pytest.mark.parametrize(
+    "query, label",
+    [
+        ("", "Download these 62 clusters:"),
+        ("?country=PL&member_type=civil_society", "Download this cluster:"),
+        ("?q=nothing+is+called+this", "Download these 0 clusters:"),
+    ],
+)
+def test_the_downloads_say_how_many_clusters_they_hold(anonymous, seed, page, query, label):
+    html = BeautifulSoup(anonymous.get(page + query).content, "html.parser")
+
+    assert html.select_one(".downloads__label").get_text(strip=True) == label
