@@ -88,21 +88,22 @@ def feature_maker(request):
         "slug", 1
     )
     names = country_names()
-    model_names = dict(Cluster.Model.choices)
+    # Translated once here: a lazy label is translated again each time it is read.
+    model_names = {model: str(label) for model, label in Cluster.Model.choices}
 
     def feature(row):
         name, slug, country, city, region, latitude, longitude, precision, *facts = row
         model, eccp_registered, member_count, stale = facts
         latitude, longitude = map_point(latitude, longitude, country)
-        place = [city, region if region != city else "", names.get(country, "")]
+        place = (city, region if region != city else "", names.get(country, ""))
         properties = {
             "name": name,
             "url": before + slug + after,
             "precision": precision,
-            "place": ", ".join(part for part in place if part),
+            "place": ", ".join(filter(None, place)),
         }
         if model != Cluster.Model.OTHER:
-            properties["model"] = str(model_names[model])
+            properties["model"] = model_names[model]
         if eccp_registered != Cluster.EccpRegistration.UNKNOWN:
             properties["eccp"] = eccp_registered
         if member_count:
