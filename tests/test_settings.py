@@ -3,6 +3,7 @@
 Settings are read once per process, so each variation runs Django in a subprocess.
 """
 
+import io
 import json
 import os
 import secrets
@@ -12,6 +13,7 @@ import sys
 import pytest
 from bs4 import BeautifulSoup
 from django.conf import settings
+from django.core.management import call_command
 from django.templatetags.static import static
 
 # Every variable csei/settings.py reads; the tests start from none of them set.
@@ -337,3 +339,8 @@ def test_static_files_carry_the_security_headers_too(anonymous, db, path):
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
     assert response["Strict-Transport-Security"].startswith("max-age=31536000")
+
+
+def test_the_system_checks_raise_no_warning_on_this_database(db):
+    """Every manage.py command would print it, `make run` first of all."""
+    call_command("check", "--database", "default", fail_level="WARNING", stdout=io.StringIO())
