@@ -35,7 +35,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
-from tests.serving import READY, ROOT, manage, serve
+from tests.serving import READY, ROOT, manage, serve, wrk_script
 
 OUTPUT = ROOT / "var" / "bench"
 # Two connections a worker, so that no worker waits for wrk between requests.
@@ -83,17 +83,10 @@ TARGETS = [
     ),
 ]
 
-# wrk runs this: the group's addresses in turn, gzip accepted as browsers do, then a
-# summary as one JSON line.
+# wrk runs this after the rotation over the group's addresses (tests.serving.wrk_script):
+# gzip accepted as browsers do, then a summary as one JSON line.
 WRK_SCRIPT = """
-local paths = {PATHS}
-local next_path = 0
 wrk.headers["Accept-Encoding"] = "gzip"
-
-request = function()
-  next_path = next_path % #paths + 1
-  return wrk.format("GET", paths[next_path])
-end
 
 done = function(summary, latency, requests)
   local errors = summary.errors
@@ -453,7 +446,7 @@ def summary(runs):
 
 def run_wrk(wrk, options, paths, seconds, folder):
     script = folder / "mix.lua"
-    script.write_text(WRK_SCRIPT.replace("{PATHS}", "{" + ", ".join(map(json.dumps, paths)) + "}"))
+    script.write_text(wrk_script(paths, WRK_SCRIPT))
     command = [
         wrk, "--threads", "1", "--connections", str(CONNECTIONS),
         "--duration", f"{seconds}s", "--timeout", f"{TIMEOUT_SECONDS}s",

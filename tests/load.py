@@ -21,25 +21,18 @@ import sys
 import tempfile
 from pathlib import Path
 
-from tests.serving import free_port, manage, serve, throwaway_database
+from tests.serving import free_port, manage, serve, throwaway_database, wrk_script
 
 WORKERS = 3
 CLUSTER_PAGES = 8
 # Each request waits this long at most; slower ones count as errors (timeouts).
 TIMEOUT_SECONDS = 10
 
-# wrk runs this in each of its threads: the paths in turn, then a summary as one JSON line.
+# wrk runs this after the rotation over the paths (tests.serving.wrk_script), in each of its
+# threads: each starts at a random path, and ends with a summary as one JSON line.
 SCRIPT = """
-local paths = {PATHS}
-local next_path = 0
-
 init = function(args)
   next_path = math.random(#paths) - 1
-end
-
-request = function()
-  next_path = next_path % #paths + 1
-  return wrk.format("GET", paths[next_path])
 end
 
 done = function(summary, latency, requests)
@@ -79,7 +72,7 @@ def main():
         }
         paths = prepare(environment, options.clusters)
         script = Path(folder) / "paths.lua"
-        script.write_text(SCRIPT.replace("{PATHS}", lua_list(paths)))
+        script.write_text(wrk_script(paths, SCRIPT))
         port = free_port()
         log = Path(folder) / "site.log"
         print(f"{options.clients} clients for {options.seconds} s on {len(paths)} pages:")
@@ -113,10 +106,6 @@ def prepare(environment, clusters):
         "/api/clusters.geojson",
         *(f"/clusters/{slug}/" for slug in slugs.split()),
     ]
-
-
-def lua_list(paths):
-    return "{" + ", ".join(json.dumps(path) for path in paths) + "}"
 
 
 def run_wrk(wrk, script, port, options):

@@ -2,6 +2,7 @@
 `make load`: a throwaway database, the management commands, the server, a request."""
 
 import http.client
+import json
 import os
 import socket
 import subprocess
@@ -13,6 +14,23 @@ from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 READY = "/healthz"
+
+# wrk's Lua for asking for a list of paths in turn; each tool adds its own summary (`done`).
+WRK_ROTATION = """
+local paths = {PATHS}
+local next_path = 0
+
+request = function()
+  next_path = next_path % #paths + 1
+  return wrk.format("GET", paths[next_path])
+end
+"""
+
+
+def wrk_script(paths, rest):
+    """A wrk script that asks for `paths` in turn, followed by the Lua in `rest`."""
+    listed = "{" + ", ".join(json.dumps(path) for path in paths) + "}"
+    return WRK_ROTATION.replace("{PATHS}", listed) + rest
 
 
 @contextmanager
