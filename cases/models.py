@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from csei.text import unique_slug
+from core.text import unique_slug
 
 
 class CaseStudyQuerySet(models.QuerySet):

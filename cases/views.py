@@ -3,7 +3,7 @@ from django.shortcuts import get_object_or_404, render
 
 from cases.models import CaseStudy
 from clusters.models import Cluster
-from csei.page_cache import cached_page
+from core.page_cache import cached_page
 from themes.models import ThematicArea
 
 # A case study links to its cluster only while that cluster is public.

@@ -13,7 +13,7 @@ from django.contrib.postgres.search import TrigramSimilarity
 from django.db import connection
 
 from clusters.models import Cluster
-from csei.text import fold
+from core.text import fold
 
 # Trigram similarity of two names, from which they are taken for the same cluster's.
 NAME_SIMILARITY = 0.5

@@ -12,8 +12,8 @@ from django_countries import countries
 
 from clusters.listing import PARAMETERS, ClusterListing
 from clusters.models import Cluster
-from csei.page_cache import cached_page
-from csei.ratelimits import count_export
+from core.page_cache import cached_page
+from core.ratelimits import count_export
 from themes.models import ThematicArea
 
 # Rows are read in chunks; each chunk costs one query more for each taxonomy.

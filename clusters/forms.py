@@ -21,9 +21,9 @@ from clusters.models import (
     Membership,
     Organisation,
 )
-from csei.emails import notify_staff, send_email
-from csei.forms import ConsentField, HoneypotMixin, PublicFormMixin
-from csei.text import fold
+from core.emails import notify_staff, send_email
+from core.forms import ConsentField, HoneypotMixin, PublicFormMixin
+from core.text import fold
 from themes.models import ThematicArea
 
 # Who made a change, as the edit history says it when no staff member is signed in.

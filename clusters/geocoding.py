@@ -16,7 +16,7 @@ from django.utils.translation import get_language
 from django_countries import countries
 
 from clusters.models import Cluster
-from csei.text import fold
+from core.text import fold
 
 CITY_POPULATION = 15_000
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from clusters.filters import RELEVANCE, SORT_CHOICES, ClusterFilter
 from clusters.models import Cluster
 from clusters.search import search_clusters
-from csei.text import printable
+from core.text import printable
 
 # Longer searches are cut here, and the visitor is told.
 MAX_QUERY_LENGTH = 200

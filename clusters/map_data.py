@@ -1,6 +1,6 @@
 """The map's data: the filtered clusters as GeoJSON points, each one or gathered on a grid.
 
-Both answers are kept in the page cache (csei.page_cache) until the directory changes: the
+Both answers are kept in the page cache (core.page_cache) until the directory changes: the
 same map seen by many visitors is built once.
 """
 
@@ -18,8 +18,8 @@ from django.urls import reverse
 from clusters.geocoding import country_names
 from clusters.listing import PARAMETERS, ClusterListing
 from clusters.models import Cluster
-from clusters.places import country_point, map_point
-from csei.page_cache import cached_page
+from core.page_cache import cached_page
+from core.places import country_point, map_point
 
 # Above this many clusters on the map, the map page asks for the grid, not every point.
 GRID_ABOVE = 3000

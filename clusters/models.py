@@ -30,10 +30,10 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from clusters.places import map_point
-from csei.emails import send_email
-from csei.page_cache import directory_changed
-from csei.text import fold, unique_slug
+from core.emails import send_email
+from core.page_cache import directory_changed
+from core.places import map_point
+from core.text import fold, unique_slug
 
 EARLIEST_FOUNDING_YEAR = 1800
 
@@ -461,7 +461,7 @@ class Cluster(models.Model):
     # Derived columns, kept current by clusters.signals and the code that writes in bulk.
     # The name as people sort it, on every database: Łomża among the L's, ecoBI among the E's.
     sort_name = models.CharField(max_length=200, editable=False, default="")
-    # The cluster's text and its members' names, folded (csei.text.fold): searched on SQLite.
+    # The cluster's text and its members' names, folded (core.text.fold): searched on SQLite.
     search_text = models.TextField(editable=False, default="")
     # The same as a GIN-indexed document for ranked full-text search on PostgreSQL only.
     search_document = SearchVectorField(null=True, editable=False)
@@ -866,7 +866,7 @@ class Organisation(models.Model):
         OTHER = "other", _("Other")
 
     name = models.CharField(_("name"), max_length=200)
-    # The name as forms compare it (csei.text.fold): "Spółdzielnia ŁĄKA" and "spoldzielnia
+    # The name as forms compare it (core.text.fold): "Spółdzielnia ŁĄKA" and "spoldzielnia
     # laka" are one organisation.
     name_key = models.CharField(max_length=200, editable=False, db_index=True, default="")
     type = models.CharField(_("type"), max_length=30, choices=Type.choices, default=Type.OTHER)

@@ -1,6 +1,6 @@
 """Text search over clusters, alike on every database.
 
-Each cluster stores its text and its members' names folded (csei.text.fold: no case, no
+Each cluster stores its text and its members' names folded (core.text.fold: no case, no
 accents), and the query is folded the same way, so `lomza`, `ŁOMŻA` and `Łomża` find the same
 clusters everywhere. On SQLite every word of the query must appear in that text. On
 PostgreSQL the same text is a GIN-indexed full-text document, ranked with the name first, and
@@ -12,7 +12,7 @@ from django.db import connection
 from django.db.models import F, FloatField, Q, Value
 from django.db.models.functions import Greatest
 
-from csei.text import fold
+from core.text import fold
 
 # Words beyond this many are ignored: a query's cost must stay bounded.
 MAX_QUERY_WORDS = 8

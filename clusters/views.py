@@ -22,11 +22,11 @@ from clusters.geocoding import locate
 from clusters.listing import PARAMETERS, ClusterListing
 from clusters.map_data import GRID_ABOVE
 from clusters.models import Cluster, SlugRedirect
-from csei.emails import send_email
-from csei.forms import error_summary
-from csei.page_cache import cached_page
-from csei.ratelimits import RATE_LIMITED_MESSAGE, count_send, limit_reached
-from csei.text import fold
+from core.emails import send_email
+from core.forms import error_summary
+from core.page_cache import cached_page
+from core.ratelimits import RATE_LIMITED_MESSAGE, count_send, limit_reached
+from core.text import fold
 
 # How many names a cluster field suggests at a time.
 SUGGESTED_NAMES = 10

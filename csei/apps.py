@@ -18,6 +18,6 @@ class CseiConfig(AppConfig):
     verbose_name = "CSEI Directory"
 
     def ready(self):
-        from csei.page_cache import connect_signals
+        from core.page_cache import connect_signals
 
         connect_signals()

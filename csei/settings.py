@@ -149,7 +149,7 @@ if CACHE_URL:
 else:
     CACHES = {
         "default": {
-            "BACKEND": "csei.cache.DatabaseCache",
+            "BACKEND": "core.cache.DatabaseCache",
             "LOCATION": "csei_cache",
             # `incr` stores a count again with this timeout: it must outlast the longest
             # rate-limit window (an hour), or a slow sender's count would expire early.
@@ -164,7 +164,7 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 20_000},
         },
     }
-# How long a page stays in that cache (csei.page_cache); a change to the directory replaces
+# How long a page stays in that cache (core.page_cache); a change to the directory replaces
 # it before that. 0 turns the page cache off.
 PAGE_CACHE_SECONDS = int(env("PAGE_CACHE_SECONDS", str(24 * 60 * 60)))
 # Downloads of the CSV export one address may make, in django-ratelimit's notation: each
@@ -193,7 +193,7 @@ AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=30)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_CLIENT_IP_CALLABLE = "csei.ratelimits.client_ip"
+AXES_CLIENT_IP_CALLABLE = "core.ratelimits.client_ip"
 AXES_LOCKOUT_CALLABLE = "csei.views.signin_locked_out"
 # Every sign-in, sign-out and failure is logged with the account and address it counts (a
 # password never is); no start-up banner.
@@ -275,7 +275,7 @@ IMPORT_EXPORT_USE_TRANSACTIONS = True
 # in which it passes the visitor's (e.g. X-Real-IP). Rate limits and sign-in lockouts count
 # per visitor address.
 CLIENT_IP_HEADER = env("CLIENT_IP_HEADER")
-RATELIMIT_IP_META_KEY = "csei.ratelimits.client_ip"
+RATELIMIT_IP_META_KEY = "core.ratelimits.client_ip"
 
 # Security: production values by default; `make run` (DEBUG) relaxes the ones that need HTTPS.
 # Behind a TLS-terminating proxy, the header in which it says the request came over HTTPS,
@@ -322,7 +322,7 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-DEFAULT_EXCEPTION_REPORTER_FILTER = "csei.error_mail.ErrorMailFilter"
+DEFAULT_EXCEPTION_REPORTER_FILTER = "core.error_mail.ErrorMailFilter"
 
 LOGGING = {
     "version": 1,
@@ -333,7 +333,7 @@ LOGGING = {
         "mail_admins": {
             "level": "ERROR",
             "filters": ["require_debug_false"],
-            "class": "csei.error_mail.ThrottledAdminEmailHandler",
+            "class": "core.error_mail.ThrottledAdminEmailHandler",
         },
         "null": {"class": "logging.NullHandler"},
     },

@@ -3,8 +3,8 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
 from clusters.urls import api_urlpatterns
+from core.page_cache import cached_page
 from csei import views
-from csei.page_cache import cached_page
 from csei.sitemaps import sitemaps
 
 urlpatterns = [
@@ -33,4 +33,4 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-handler500 = "csei.outages.server_error"
+handler500 = "core.outages.server_error"

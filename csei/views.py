@@ -13,8 +13,8 @@ from django.views.decorators.http import require_GET
 
 from clusters.geocoding import country_names
 from clusters.models import Cluster
-from clusters.places import country_point
-from csei.page_cache import cached_page
+from core.page_cache import cached_page
+from core.places import country_point
 from themes.models import ThematicArea
 
 

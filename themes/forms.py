@@ -5,9 +5,9 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from clusters.models import Cluster
-from csei.emails import notify_staff, send_email
-from csei.forms import ConsentField, HoneypotMixin, PublicFormMixin
-from csei.text import fold
+from core.emails import notify_staff, send_email
+from core.forms import ConsentField, HoneypotMixin, PublicFormMixin
+from core.text import fold
 from themes.models import JoinRequest, ThematicArea
 
 

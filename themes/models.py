@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from csei.text import unique_slug
+from core.text import unique_slug
 
 # Pages under /themes/ whose address a thematic area's slug would otherwise shadow.
 RESERVED_SLUGS = frozenset({"propose"})

@@ -5,9 +5,9 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from cases.models import CaseStudy
 from clusters.models import Cluster
-from csei.forms import error_summary
-from csei.page_cache import cached_page
-from csei.ratelimits import RATE_LIMITED_MESSAGE, count_send, limit_reached
+from core.forms import error_summary
+from core.page_cache import cached_page
+from core.ratelimits import RATE_LIMITED_MESSAGE, count_send, limit_reached
 from themes.forms import (
     JoinRequestForm,
     ThematicAreaProposalForm,

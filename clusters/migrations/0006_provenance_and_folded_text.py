@@ -11,7 +11,7 @@ from collections import defaultdict
 
 from django.db import migrations, models
 
-from csei.text import fold
+from core.text import fold
 
 PROVENANCE_CHOICES = [
     ("confirmed", "Given or confirmed by the cluster or staff"),

@@ -6,7 +6,7 @@ Organisations that only differed in case or accents are merged into the oldest o
 
 from django.db import migrations, models
 
-from csei.text import fold
+from core.text import fold
 
 
 def fold_organisation_names(apps, schema_editor):

@@ -1,4 +1,4 @@
-"""The table of the database cache (csei.cache.DatabaseCache), made by `migrate`.
+"""The table of the database cache (core.cache.DatabaseCache), made by `migrate`.
 
 It is made whatever cache is configured, so that a site can drop CACHE_URL later.
 """

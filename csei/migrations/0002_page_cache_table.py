@@ -1,4 +1,4 @@
-"""The table of the page cache (settings.CACHES["pages"], csei.page_cache), by `migrate`."""
+"""The table of the page cache (settings.CACHES["pages"], core.page_cache), by `migrate`."""
 
 from django.core.management import call_command
 from django.db import migrations

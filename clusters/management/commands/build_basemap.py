@@ -12,10 +12,10 @@ It writes two files that are committed with the code, so that no set-up step nee
 - static/map/countries.geo.json: the outlines as GeoJSON, for the map drawn when no tile
   server is configured. From the 1:50m scale, simplified (shared borders stay shared) to
   about 2 km in and around Europe and about 30 km elsewhere, and rounded to match.
-- clusters/data/country_points.json: {"FR": [latitude, longitude], ...}, for each country
+- core/data/country_points.json: {"FR": [latitude, longitude], ...}, for each country
   the point inside its largest polygon that lies farthest from its edges ("pole of
   inaccessibility", from the more exact 1:10m scale); a few by hand, see
-  POINTS_NOT_IN_NATURAL_EARTH. clusters.places.country_point reads it.
+  POINTS_NOT_IN_NATURAL_EARTH. core.places.country_point reads it.
 
 Shapely, a development dependency, does the geometry.
 """
@@ -50,7 +50,7 @@ POINTS_NOT_IN_NATURAL_EARTH = {
 
 class Command(BaseCommand):
     help = (
-        "Rebuild static/map/countries.geo.json and clusters/data/country_points.json from "
+        "Rebuild static/map/countries.geo.json and core/data/country_points.json from "
         "the world-atlas package (Natural Earth). See the module docstring."
     )
 

@@ -23,8 +23,8 @@ from clusters.models import (
     Membership,
     Organisation,
 )
-from csei.page_cache import directory_changed
-from csei.text import fold, make_slug
+from core.page_cache import directory_changed
+from core.text import fold, make_slug
 from themes.models import ThematicArea
 
 DEMO_NOTE = "Demo data made by generate_demo_data: not a real cluster."

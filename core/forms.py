@@ -5,7 +5,7 @@ from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from csei.text import printable
+from core.text import printable
 
 # Widgets whose label belongs to a group: an error links to their first choice.
 GROUPED_WIDGETS = ("radioselect", "checkboxselectmultiple")

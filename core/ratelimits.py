@@ -14,7 +14,7 @@ import logging
 from django.conf import settings
 from django_ratelimit.core import get_usage
 
-from csei.outages import BACKEND_OUTAGES
+from core.outages import BACKEND_OUTAGES
 
 FORM_RATE_LIMIT = "10/h"
 RATE_LIMITED_MESSAGE = (

@@ -29,7 +29,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 
-from csei.outages import BACKEND_OUTAGES
+from core.outages import BACKEND_OUTAGES
 
 VERSION_KEY = "directory-version"
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
