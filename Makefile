@@ -38,7 +38,7 @@ test: $(INSTALLED_DEV)
 	$(PYTHON) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 ## fuzz: the property tests only, with a thousand examples each instead of a few
-FUZZ_TESTS := tests/test_fuzz_forms.py tests/test_fuzz_queries.py
+FUZZ_TESTS := tests/properties/test_fuzz_forms.py tests/properties/test_fuzz_queries.py
 fuzz: $(INSTALLED_DEV)
 	SECRET_KEY=collectstatic-only $(MANAGE) collectstatic --no-input --clear --verbosity 0
 	HYPOTHESIS_PROFILE=fuzz $(PYTHON) -m pytest -n $(TEST_WORKERS) $(FUZZ_TESTS) $(PYTEST_ARGS)
@@ -68,16 +68,16 @@ demo: $(INSTALLED)
 ## bench: the public pages at 10,000 and 100,000 clusters against a trivial view, with wrk
 bench: $(INSTALLED_DEV)
 	command -v wrk >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq wrk >/dev/null; }
-	$(PYTHON) -m tests.benchmark $(BENCH_ARGS)
+	$(PYTHON) -m bench.benchmark $(BENCH_ARGS)
 
 ## fault: stop a throwaway PostgreSQL (its own, on port 25432) for five seconds under load
 fault: $(INSTALLED_DEV)
-	$(PYTHON) -m tests.fault
+	$(PYTHON) -m bench.fault
 
 ## load: 64 clients for 60 seconds on the list, map, GeoJSON and cluster pages, with wrk
 load: $(INSTALLED_DEV)
 	command -v wrk >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq wrk >/dev/null; }
-	$(PYTHON) -m tests.load
+	$(PYTHON) -m bench.load
 
 ## basemap: rebuild the map's country outlines and points from Natural Earth (needs npm)
 basemap: $(INSTALLED_DEV)

@@ -15,8 +15,8 @@ to its first byte and to its last.
 
 Figures go to var/bench/results.json and, as a table with the targets, var/bench/results.md.
 
-    .venv/bin/python -m tests.benchmark [--sizes 10000 100000] [--seconds 5] [--rounds 2]
-    .venv/bin/python -m tests.benchmark --quick    # 10,000 clusters, 3 seconds a group
+    .venv/bin/python -m bench.benchmark [--sizes 10000 100000] [--seconds 5] [--rounds 2]
+    .venv/bin/python -m bench.benchmark --quick    # 10,000 clusters, 3 seconds a group
 """
 
 import argparse
@@ -35,7 +35,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
-from tests.serving import READY, ROOT, manage, serve, wrk_script
+from bench.serving import READY, ROOT, manage, serve, wrk_script
 
 OUTPUT = ROOT / "var" / "bench"
 # Two connections a worker, so that no worker waits for wrk between requests.
@@ -83,7 +83,7 @@ TARGETS = [
     ),
 ]
 
-# wrk runs this after the rotation over the group's addresses (tests.serving.wrk_script):
+# wrk runs this after the rotation over the group's addresses (bench.serving.wrk_script):
 # gzip accepted as browsers do, then a summary as one JSON line.
 WRK_SCRIPT = """
 wrk.headers["Accept-Encoding"] = "gzip"
@@ -246,7 +246,7 @@ def url_mix(environment, folder):
     manage(
         {**environment, "BENCH_FILE": str(values_file)},
         "shell", "--verbosity", "0", "--command",
-        "from tests.benchmark import write_values; write_values()",
+        "from bench.benchmark import write_values; write_values()",
     )  # fmt: skip
     values = json.loads(values_file.read_text())
     rng = random.Random(10)
@@ -323,7 +323,7 @@ def count_queries(environment, groups, folder):
         {**environment, "BENCH_FILE": str(file), "PAGE_CACHE_SECONDS": "0",
          "ALLOWED_HOSTS": "127.0.0.1,testserver"},
         "shell", "--verbosity", "0", "--command",
-        "from tests.benchmark import write_query_counts; write_query_counts()",
+        "from bench.benchmark import write_query_counts; write_query_counts()",
     )  # fmt: skip
     return json.loads(file.read_text())
 

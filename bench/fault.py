@@ -8,7 +8,7 @@ for five seconds and started again. It reports the requests answered 503 during 
 those that failed after it (must be 0) and the registrations acknowledged but not stored
 (must be 0), and exits non-zero unless both are 0.
 
-    .venv/bin/python -m tests.fault [--port 25432] [--outage 5]
+    .venv/bin/python -m bench.fault [--port 25432] [--outage 5]
 """
 
 import argparse
@@ -32,8 +32,8 @@ from urllib.parse import urlencode
 import psycopg
 from bs4 import BeautifulSoup
 
+from bench.serving import free_port, manage, serve
 from tests.pages import form_fields
-from tests.serving import free_port, manage, serve
 
 CLIENTS = 4
 WORKERS = 2

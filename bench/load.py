@@ -8,7 +8,7 @@ cluster pages in turn. It reports the requests, the errors (connection errors, t
 and answers other than 2xx or 3xx: must be 0) and the latency percentiles, and exits
 non-zero if there was any error.
 
-    .venv/bin/python -m tests.load [--clients 64] [--seconds 60] [--clusters 0]
+    .venv/bin/python -m bench.load [--clients 64] [--seconds 60] [--clusters 0]
 """
 
 import argparse
@@ -21,14 +21,14 @@ import sys
 import tempfile
 from pathlib import Path
 
-from tests.serving import free_port, manage, serve, throwaway_database, wrk_script
+from bench.serving import free_port, manage, serve, throwaway_database, wrk_script
 
 WORKERS = 3
 CLUSTER_PAGES = 8
 # Each request waits this long at most; slower ones count as errors (timeouts).
 TIMEOUT_SECONDS = 10
 
-# wrk runs this after the rotation over the paths (tests.serving.wrk_script), in each of its
+# wrk runs this after the rotation over the paths (bench.serving.wrk_script), in each of its
 # threads: each starts at a random path, and ends with a summary as one JSON line.
 SCRIPT = """
 init = function(args)

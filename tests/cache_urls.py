@@ -10,4 +10,4 @@ def cached_page(request):
 
 
 urlpatterns = [path("cached/", cached_page)]
-handler500 = "csei.outages.server_error"
+handler500 = "core.outages.server_error"

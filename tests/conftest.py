@@ -1,6 +1,7 @@
 import io
 import os
 import socket
+from urllib.parse import urlsplit
 
 import pytest
 from django.contrib.auth.models import Group, User
@@ -9,9 +10,9 @@ from django.test import override_settings
 from hypothesis import settings as hypothesis_settings
 
 from clusters.models import Cluster
-from csei import ratelimits
+from core import ratelimits
 
-# The property tests (tests/test_fuzz_*.py) try a few examples each in `make test`, which
+# The property tests (tests/properties/test_fuzz_*.py) try a few examples each in `make test`, which
 # must stay within three minutes a database (a registration sent back with its errors takes
 # a good part of a second), and a thousand in `make fuzz` (HYPOTHESIS_PROFILE=fuzz).
 # Derandomized: every run on every machine tries the same examples, so a failure in CI is one
@@ -113,6 +114,22 @@ def make_cluster(db):
         return Cluster.objects.create(**fields)
 
     return make
+
+
+@pytest.fixture
+def redis_url():
+    """The address of a Redis server for the tests that need a real one: TEST_REDIS_URL
+    (.ci/run starts a throwaway server and names it there), else Redis's usual local port.
+    Without one those tests are skipped, unless REQUIRE_REDIS is set, as in CI."""
+    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    address = urlsplit(url)
+    try:
+        socket.create_connection((address.hostname, address.port or 6379), timeout=0.5).close()
+    except OSError:
+        if os.environ.get("REQUIRE_REDIS"):
+            pytest.fail(f"no Redis answers at {url}, and REQUIRE_REDIS is set")
+        pytest.skip(f"no Redis answers at {url}")
+    return url
 
 
 def closed_port():

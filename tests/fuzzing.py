@@ -1,4 +1,4 @@
-"""What the property tests (tests/test_fuzz_*.py) share: hostile text, and examples that
+"""What the property tests (tests/properties/test_fuzz_*.py) share: hostile text, and examples that
 leave the database as they found it.
 
 Each test sets up its fixtures once (the client, the test's transaction) and runs its

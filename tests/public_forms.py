@@ -1,9 +1,9 @@
 """Every public form of the site, with answers it accepts, for the tests that try them all."""
 
 from clusters.models import Cluster, CorrectionSuggestion, Membership, Organisation
+from tests.clusters.test_register import VALID as REGISTRATION
 from tests.pages import get_page
-from tests.test_register import VALID as REGISTRATION
-from tests.test_themes_participation import PROPOSAL
+from tests.themes.test_themes_participation import PROPOSAL
 from themes.models import JoinRequest, ThematicArea
 
 CLUSTER = "torino-social-impact"

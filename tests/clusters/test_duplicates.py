@@ -4,9 +4,9 @@ import pytest
 
 from cases.models import CaseStudy
 from clusters.models import Cluster, CorrectionSuggestion, Organisation
+from tests.clusters.test_admin import admin_url, form_data, parse, run_action
+from tests.clusters.test_register import register
 from tests.pages import get_page
-from tests.test_admin import admin_url, form_data, parse, run_action
-from tests.test_register import register
 
 pytestmark = pytest.mark.usefixtures("seed")
 

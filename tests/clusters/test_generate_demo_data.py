@@ -15,7 +15,7 @@ from clusters.models import (
     Organisation,
 )
 from clusters.search import search_clusters
-from csei.text import fold
+from core.text import fold
 
 pytestmark = pytest.mark.usefixtures("empty_directory")
 

@@ -3,9 +3,9 @@
 import pytest
 
 from clusters.models import Cluster, Membership
+from tests.clusters.test_admin import admin_url, change_form, parse
+from tests.clusters.test_register import VALID, register
 from tests.pages import get_page, submit
-from tests.test_admin import admin_url, change_form, parse
-from tests.test_register import VALID, register
 
 pytestmark = pytest.mark.usefixtures("seed")
 

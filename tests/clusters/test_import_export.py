@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from clusters.models import Cluster, Organisation
-from tests.test_admin import form_data, parse
+from tests.clusters.test_admin import form_data, parse
 
 pytestmark = pytest.mark.usefixtures("seed")
 
@@ -178,10 +178,7 @@ def test_an_imported_member_with_a_bad_website_or_country_is_named_and_saves_not
 
 def test_the_seed_file_imports_as_it_is(editor):
     Cluster.objects.all().delete()
-    seed_file = Path(settings.BASE_DIR).parent / "shared" / "seed" / "clusters.csv"
-    if not seed_file.exists():
-        pytest.skip("the seed file is not beside the project")
-    content = seed_file.read_bytes()
+    content = (Path(settings.BASE_DIR) / "fixtures" / "geces-2021-clusters.csv").read_bytes()
 
     confirm(editor, preview(editor, content))
 

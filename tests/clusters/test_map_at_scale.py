@@ -49,7 +49,7 @@ def test_the_geojson_of_every_cluster_is_small_once_compressed(client, placed):
 @pytest.mark.parametrize("query", ["", "?country=FR&precision=city&eccp=yes&q=green"])
 def test_the_geojson_runs_three_queries_whatever_it_holds(client, django_assert_num_queries, query):
     # 1. the fields of activity and 2. the public thematic areas, which the filters offer;
-    # 3. the clusters. (Once built, the page cache keeps it: tests/test_page_cache.py.)
+    # 3. the clusters. (Once built, the page cache keeps it: tests/core/test_page_cache.py.)
     with django_assert_num_queries(3):
         assert client.get(POINTS + query).status_code == 200
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from clusters.models import Cluster
-from clusters.places import country_point
+from core.places import country_point
 
 POINTS = "/api/clusters.geojson"
 GRID = "/api/clusters/grid.geojson"

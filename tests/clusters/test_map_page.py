@@ -6,7 +6,7 @@ import json
 import pytest
 
 from clusters.models import Cluster
-from clusters.places import country_point
+from core.places import country_point
 from tests.pages import follow, get_page, query_of
 
 pytestmark = pytest.mark.usefixtures("seed")

@@ -10,8 +10,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from clusters.models import Cluster
+from tests.clusters.test_admin import run_action
 from tests.pages import get_page
-from tests.test_admin import run_action
 
 pytestmark = pytest.mark.usefixtures("seed")
 

@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 
 from clusters.models import Cluster, Membership, Organisation
-from csei.text import fold
+from core.text import fold
 from tests.pages import get_page
 
 pytestmark = pytest.mark.usefixtures("seed")
@@ -60,9 +60,35 @@ def test_it_does_not_show_unpublished_clusters(client, make_cluster):
     assert "Hidden Arctic Draft" not in search(client, "arctic")
 
 
-@pytest.mark.parametrize("query", ["'", "&|!", "a:*", "(((", "\\", "%", "_", "   "])
-def test_search_syntax_characters_are_taken_literally(client, query):
-    search(client, query)
+@pytest.mark.parametrize("query", ["'", "|!", "(((", "\\", "%", "_"])
+def test_search_syntax_characters_are_taken_literally(client, make_cluster, query):
+    make_cluster(name=f"Literal {query} Cluster")
+
+    holding = {
+        cluster.name
+        for cluster in Cluster.objects.published()
+        if fold(query) in cluster.search_text
+    }
+
+    found = search(client, query)
+
+    # As a wildcard or an operator the query would match every cluster; as text it matches
+    # at most the clusters that hold it, and they are few.
+    assert set(found) <= holding
+    assert len(holding) < 5 < Cluster.objects.published().count()
+
+
+def test_a_prefix_operator_is_not_a_prefix_search(client):
+    # Read as PostgreSQL's prefix syntax, "a:*" would find every word beginning with "a".
+    assert "Arctic Smartness Rural Community" not in search(client, "a:*")
+
+
+def test_an_ampersand_reads_as_and(client):
+    assert search(client, "research & innovation") == search(client, "research and innovation")
+
+
+def test_a_blank_search_lists_every_cluster(client):
+    assert len(search(client, "   ")) == len(search(client, ""))
 
 
 @pytest.mark.parametrize(

@@ -10,8 +10,8 @@ from django.core import mail
 from django.db import OperationalError, ProgrammingError, connections
 
 from clusters.models import Cluster
+from tests.clusters.test_register import VALID, registration_page
 from tests.pages import submit
-from tests.test_register import VALID, registration_page
 
 PAGES = ["/", "/clusters/", "/clusters/map/", "/clusters/torino-social-impact/", "/themes/"]
 
@@ -64,7 +64,7 @@ def test_each_request_during_an_outage_is_one_log_line_and_no_mail(anonymous, ou
         anonymous.get(url)
 
     errors = [record for record in caplog.records if record.levelno >= logging.ERROR]
-    assert [record.name for record in errors] == ["csei.outages"] * len(PAGES)
+    assert [record.name for record in errors] == ["core.outages"] * len(PAGES)
     for record in errors:
         assert record.exc_info is None
         assert "\n" not in record.getMessage()

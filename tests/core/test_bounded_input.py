@@ -6,10 +6,10 @@ from django.core import mail
 
 from cases.models import CaseStudy
 from clusters.models import CURRENT_VALUE_MAX_LENGTH, Cluster, CorrectionSuggestion, Organisation
+from tests.clusters.test_admin import parse
+from tests.clusters.test_import_export import preview
 from tests.pages import form_fields, submit
 from tests.public_forms import ACCEPTED, CLUSTER, open_form, rows
-from tests.test_admin import parse
-from tests.test_import_export import preview
 from themes.models import ThematicArea
 
 pytestmark = pytest.mark.usefixtures("seed")

@@ -8,10 +8,10 @@ from django.core import mail
 
 from clusters.listing import ClusterListing
 from clusters.models import Cluster
+from core.error_mail import ThrottledAdminEmailHandler
 from csei import views
-from csei.error_mail import ThrottledAdminEmailHandler
+from tests.clusters.test_register import VALID, registration_page
 from tests.pages import form_fields
-from tests.test_register import VALID, registration_page
 
 
 @pytest.fixture

@@ -269,13 +269,19 @@ def test_a_contact_who_confirms_sees_the_thanks_and_the_public_the_new_date(
 
 
 def test_pages_are_kept_in_redis_when_cache_url_names_it(
-    anonymous, empty_directory, page_cache, published, settings, django_assert_num_queries
+    anonymous,
+    empty_directory,
+    page_cache,
+    published,
+    settings,
+    django_assert_num_queries,
+    redis_url,
 ):
     settings.CACHES = {
         **settings.CACHES,
         "pages": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": "redis://127.0.0.1:6379/0",
+            "LOCATION": redis_url,
             "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
         },
     }

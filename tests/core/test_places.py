@@ -8,7 +8,7 @@ from django.conf import settings
 from django_countries import countries
 from shapely.geometry import Point, shape
 
-from clusters.places import country_point
+from core.places import country_point
 
 BASEMAP = settings.BASE_DIR / "static" / "map" / "countries.geo.json"
 

@@ -12,7 +12,7 @@ from django.db import connection
 from django.utils import timezone
 
 from clusters.models import Cluster
-from tests.test_register import register
+from tests.clusters.test_register import register
 
 URL = "/clusters/register/"
 LIMIT = 10
@@ -120,7 +120,7 @@ def test_with_the_cache_down_the_form_still_saves_and_says_so_once_in_the_log(
 
     assert (first.response.status_code, second.response.status_code) == (302, 302)
     assert Cluster.objects.count() == 2
-    lines = [record for record in caplog.records if record.name == "csei.ratelimits"]
+    lines = [record for record in caplog.records if record.name == "core.ratelimits"]
     assert [record.levelno for record in lines] == [logging.ERROR]
     assert "not rate-limited" in lines[0].getMessage()
 
@@ -136,10 +136,10 @@ def test_when_the_cache_answers_again_the_limit_holds_again(
     anonymous, db, redis_down, settings, caplog
 ):
     anonymous.post(URL, BOT)
-    settings.CACHES = {"default": {"BACKEND": "csei.cache.DatabaseCache", "LOCATION": "csei_cache"}}
+    settings.CACHES = {"default": {"BACKEND": "core.cache.DatabaseCache", "LOCATION": "csei_cache"}}
 
     send_until_limited(anonymous)
 
     assert anonymous.post(URL, BOT).status_code == 429
-    lines = [record.getMessage() for record in caplog.records if record.name == "csei.ratelimits"]
+    lines = [record.getMessage() for record in caplog.records if record.name == "core.ratelimits"]
     assert lines[-1] == "The cache answers again: forms and exports are rate-limited"

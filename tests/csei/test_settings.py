@@ -200,7 +200,7 @@ def test_the_cache_every_worker_shares_is_the_database_unless_a_cache_url_is_set
     database = settings_with(["CACHES"])["CACHES"]["default"]
     redis = settings_with(["CACHES"], CACHE_URL="redis://127.0.0.1:6379/0")["CACHES"]["default"]
 
-    assert (database["BACKEND"], database["LOCATION"]) == ("csei.cache.DatabaseCache", "csei_cache")
+    assert (database["BACKEND"], database["LOCATION"]) == ("core.cache.DatabaseCache", "csei_cache")
     assert redis == {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": "redis://127.0.0.1:6379/0",

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from clusters.listing import PARAMETERS
 from clusters.models import Cluster, FieldOfActivity
-from csei.text import fold
+from core.text import fold
 from tests.fuzzing import assert_nothing_injected, rolled_back, texts
 from themes.models import ThematicArea
 
