@@ -106,6 +106,11 @@ def main():
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--port", type=int, default=18100, help="Loopback, 18100-18199.")
     parser.add_argument(
+        "--databases",
+        default="csei_bench",
+        help="The prefix of the kept databases' names (csei_bench_10k and so on).",
+    )
+    parser.add_argument(
         "--quick", action="store_true", help="10,000 clusters, 3 seconds a group, one round."
     )
     options = parser.parse_args()
@@ -130,7 +135,7 @@ def main():
         "sizes": {},
     }  # fmt: skip
     for size in options.sizes:
-        environment["DATABASE_URL"] = bench_database(server, size)
+        environment["DATABASE_URL"] = bench_database(server, size, options.databases)
         results["sizes"][str(size)] = bench_size(wrk, environment, options)
         results["minutes"] = round((time.monotonic() - started) / 60, 1)
         # After each size: a run cut short keeps what it measured.
@@ -155,14 +160,14 @@ def site_environment(server):
     }
 
 
-def bench_database(server, size):
-    """The URL of csei_bench_<size>, holding `size` generated clusters: kept from an
+def bench_database(server, size, prefix="csei_bench"):
+    """The URL of <prefix>_<size>, holding `size` generated clusters: kept from an
     earlier run and migrated when it is complete (generate_demo_data writes all or
     nothing), made otherwise."""
     import psycopg
 
     parts = urlsplit(server)
-    name = f"csei_bench_{size // 1000}k" if size % 1000 == 0 else f"csei_bench_{size}"
+    name = f"{prefix}_{size // 1000}k" if size % 1000 == 0 else f"{prefix}_{size}"
     url = urlunsplit(parts._replace(path=f"/{name}"))
     environment = site_environment(url)
     with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as admin:

@@ -121,7 +121,7 @@ def redis_url():
     """The address of a Redis server for the tests that need a real one: TEST_REDIS_URL
     (.ci/run starts a throwaway server and names it there), else Redis's usual local port.
     Without one those tests are skipped, unless REQUIRE_REDIS is set, as in CI."""
-    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    url = os.environ.get("TEST_REDIS_URL") or "redis://127.0.0.1:6379/15"
     address = urlsplit(url)
     try:
         socket.create_connection((address.hostname, address.port or 6379), timeout=0.5).close()
