@@ -1,4 +1,3 @@
-from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -6,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from core.fields import BoundedTextField
 from core.text import unique_slug
 
 
@@ -30,14 +30,8 @@ class CaseStudy(models.Model):
         blank=True,
         related_name="case_studies",
     )
-    # A TextField's max_length reaches its form only: the validator makes full_clean()
-    # refuse a longer text too, as it does for a CharField.
-    summary = models.TextField(
-        _("summary"), max_length=1000, blank=True, validators=[MaxLengthValidator(1000)]
-    )
-    body = models.TextField(
-        _("body"), max_length=20000, blank=True, validators=[MaxLengthValidator(20000)]
-    )
+    summary = BoundedTextField(_("summary"), max_length=1000, blank=True)
+    body = BoundedTextField(_("body"), max_length=20000, blank=True)
     presenter = models.CharField(_("presenter"), max_length=150, blank=True)
     presenter_role = models.CharField(_("presenter's role"), max_length=250, blank=True)
     event = models.CharField(_("event"), max_length=250, blank=True)

@@ -41,19 +41,28 @@ def make_slug(text, max_length=80):
     return slugify(text.translate(_TRANSLITERATION))[:max_length].strip("-") or "item"
 
 
+def free_slug(text, max_length, taken):
+    """The slug of `text`, at most `max_length` long, numbered from 2 while `taken` (a
+    function of the slug) says it is used: "torino-social-impact", "torino-social-impact-2"."""
+    base = make_slug(text, max_length - 4)
+    candidate, number = base, 2
+    while taken(candidate):
+        candidate = f"{base}-{number}"
+        number += 1
+    return candidate
+
+
 def unique_slug(instance, text, field="slug", reserved=(), taken_elsewhere=None):
     """A slug for `text` not yet used by another row of the instance's model, nor reserved,
     nor taken elsewhere (a function of the slug that says so)."""
     model = type(instance)
-    max_length = model._meta.get_field(field).max_length
-    base = make_slug(text, max_length - 4)
     others = model._default_manager.exclude(pk=instance.pk)
-    candidate, number = base, 2
-    while (
-        candidate in reserved
-        or others.filter(**{field: candidate}).exists()
-        or (taken_elsewhere is not None and taken_elsewhere(candidate))
-    ):
-        candidate = f"{base}-{number}"
-        number += 1
-    return candidate
+    return free_slug(
+        text,
+        model._meta.get_field(field).max_length,
+        lambda candidate: (
+            candidate in reserved
+            or others.filter(**{field: candidate}).exists()
+            or (taken_elsewhere is not None and taken_elsewhere(candidate))
+        ),
+    )

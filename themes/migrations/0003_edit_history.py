@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import simple_history.models
-import themes.models
+import core.validators
 from django.conf import settings
 from django.db import migrations, models
 
@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
                 ('name', models.CharField(db_index=True, max_length=150, verbose_name='name')),
-                ('slug', models.SlugField(blank=True, max_length=160, validators=[themes.models.validate_not_reserved], verbose_name='slug')),
+                ('slug', models.SlugField(blank=True, max_length=160, validators=[core.validators.NotReserved("propose")], verbose_name='slug')),
                 ('description', models.TextField(blank=True, max_length=4000, verbose_name='description')),
                 ('reason', models.TextField(blank=True, help_text='As the person who proposed it put it.', max_length=4000, verbose_name='why it matters')),
                 ('status', models.CharField(choices=[('active', 'Active'), ('under_development', 'Under development'), ('proposed', 'Proposed'), ('rejected', 'Rejected')], default='proposed', max_length=20, verbose_name='status')),
