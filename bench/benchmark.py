@@ -187,7 +187,7 @@ def bench_database(server, size, prefix="csei_bench"):
 
 def generated_clusters(environment):
     script = (
-        "from clusters.management.commands.generate_demo_data import DEMO_NOTE; "
+        "from clusters.demo import DEMO_NOTE; "
         "from clusters.models import Cluster; "
         "print(Cluster.objects.filter(staff_notes=DEMO_NOTE).count())"
     )

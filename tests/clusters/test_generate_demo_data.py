@@ -5,7 +5,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 from django.db.models import Count
 
-from clusters.management.commands.generate_demo_data import DEMO_NOTE
+from clusters.demo import DEMO_NOTE
 from clusters.models import (
     Cluster,
     FieldOfActivity,
@@ -132,7 +132,7 @@ def test_it_stores_the_search_text_the_site_would_store():
     generate(20)
     written = dict(demo_clusters().values_list("pk", "search_text"))
 
-    demo_clusters().refresh_search()
+    demo_clusters().refresh_derived()
 
     # The same words; the order of the members' names may differ.
     for pk, search_text in demo_clusters().values_list("pk", "search_text"):

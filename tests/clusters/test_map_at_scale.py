@@ -12,7 +12,7 @@ import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from clusters.management.commands.generate_demo_data import DemoData
+from clusters.demo.generator import DemoData
 from clusters.models import Cluster
 
 GENERATED = 10_000
