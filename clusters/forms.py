@@ -1,15 +1,12 @@
 """The public forms about clusters: register one, update it through its link, suggest a
-correction; and the writes that span several models, each in one transaction."""
+correction, ask for one to join a thematic area. What they save, clusters.services saves."""
 
 from django import forms
-from django.conf import settings
-from django.db import models, transaction
-from django.urls import reverse
+from django.db import models
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from clusters.duplicates import flag_possible_duplicates
 from clusters.geocoding import country_choices, country_names, locate
 from clusters.models import (
     CURRENT_VALUE_MAX_LENGTH,
@@ -21,14 +18,9 @@ from clusters.models import (
     Membership,
     Organisation,
 )
-from core.emails import notify_staff, send_email
 from core.forms import ConsentField, HoneypotMixin, PublicFormMixin
 from core.text import fold
 from themes.models import ThematicArea
-
-# Who made a change, as the edit history says it when no staff member is signed in.
-REGISTRATION_FORM = "The registration form"
-CLUSTER_CONTACT = "The cluster's contact, through its link"
 
 MIN_MEMBERS = 2
 MAX_MEMBERS = 200
@@ -336,54 +328,6 @@ class ClusterRegistrationForm(HoneypotMixin, ClusterDetailsForm):
             self.fields[name].required = True
 
 
-@transaction.atomic
-def register_cluster(form, members):
-    """Save a registration for review, with its members, and tell the submitter and staff."""
-    cluster = form.save(commit=False)
-    cluster.status = Cluster.Status.PENDING
-    cluster.source = Cluster.Source.REGISTRATION
-    cluster.activity_status = Cluster.ActivityStatus.ACTIVE
-    cluster._change_reason = REGISTRATION_FORM
-    cluster.save()
-    form.save_m2m()
-    rows = members.rows(cluster.country.code)
-    cluster.set_members(rows, reason=REGISTRATION_FORM)
-    flag_possible_duplicates(cluster)
-    context = {"cluster": cluster, "member_count": len(rows)}
-    transaction.on_commit(
-        lambda: (
-            send_email([cluster.submitter_email], "registration_received", context),
-            notify_staff("registration_for_staff", {**context, "admin_url": admin_url(cluster)}),
-        )
-    )
-    return cluster
-
-
-@transaction.atomic
-def update_cluster(form, members):
-    """The contact's changes go live at once; the entry counts as verified; staff are told."""
-    changed = [str(form.fields[name].label) for name in form.changed_data]
-    if members.has_changed():
-        changed.append(str(_("Members")))
-    # Areas the public does not see are not on the form; joining them is staff's business.
-    unlisted_areas = list(
-        form.instance.thematic_areas.exclude(pk__in=ThematicArea.objects.public())
-    )
-    cluster = form.save(commit=False)
-    cluster._change_reason = CLUSTER_CONTACT
-    cluster.confirm()
-    form.save_m2m()
-    cluster.thematic_areas.add(*unlisted_areas)
-    cluster.set_members(members.rows(cluster.country.code), reason=CLUSTER_CONTACT)
-    context = {"cluster": cluster, "changed": changed, "admin_url": admin_url(cluster)}
-    transaction.on_commit(lambda: notify_staff("cluster_updated_for_staff", context))
-    return cluster
-
-
-def admin_url(cluster):
-    return settings.SITE_URL + reverse("admin:clusters_cluster_change", args=[cluster.pk])
-
-
 class ManageLinkRequestForm(HoneypotMixin, forms.Form):
     email = forms.EmailField(
         label=_("The email address the directory has for this cluster"), max_length=254
@@ -450,9 +394,9 @@ class CorrectionSuggestionForm(PublicFormMixin, HoneypotMixin, forms.ModelForm):
         }
 
     def __init__(self, *args, cluster, **kwargs):
-        super().__init__(*args, **kwargs)
+        # No kind ticked in advance: the person says what the problem is.
+        super().__init__(*args, instance=CorrectionSuggestion(cluster=cluster, kind=""), **kwargs)
         self.cluster = cluster
-        self.fields["kind"].initial = None
         self.fields["kind"].choices = CorrectionSuggestion.Kind.choices
         self.fields["field"] = forms.ChoiceField(
             label=self.fields["field"].label,
@@ -464,6 +408,12 @@ class CorrectionSuggestionForm(PublicFormMixin, HoneypotMixin, forms.ModelForm):
     def current_values(self):
         """(field, label, current value) of everything a correction can be about."""
         return [(name, label, value(self.cluster)) for name, (label, value) in CORRECTABLE.items()]
+
+    @property
+    def field_label(self):
+        """The name of the information the correction is about, as the form offered it."""
+        field = self.cleaned_data.get("field")
+        return CORRECTABLE[field][0] if field else ""
 
     def clean(self):
         cleaned_data = super().clean()
@@ -477,26 +427,49 @@ class CorrectionSuggestionForm(PublicFormMixin, HoneypotMixin, forms.ModelForm):
             self.add_error("proposed_value", _("Name the other cluster, or give its address."))
         elif kind == CorrectionSuggestion.Kind.OTHER and not cleaned_data.get("message"):
             self.add_error("message", _("Tell us what the problem is."))
+        if cleaned_data.get("field") in CORRECTABLE:
+            # What the page said when the suggestion was sent, for staff to compare.
+            current_value = CORRECTABLE[cleaned_data["field"]][1](self.cluster)
+            self.instance.current_value = Truncator(current_value).chars(CURRENT_VALUE_MAX_LENGTH)
         return cleaned_data
 
 
-@transaction.atomic
-def suggest_correction(form):
-    suggestion = form.save(commit=False)
-    suggestion.cluster = form.cluster
-    if suggestion.field in CORRECTABLE:
-        current_value = CORRECTABLE[suggestion.field][1](form.cluster)
-        suggestion.current_value = Truncator(current_value).chars(CURRENT_VALUE_MAX_LENGTH)
-    suggestion.save()
-    context = {
-        "suggestion": suggestion,
-        "cluster": form.cluster,
-        "field_label": CORRECTABLE[suggestion.field][0] if suggestion.field else "",
-    }
-    transaction.on_commit(
-        lambda: (
-            notify_staff("correction_for_staff", context),
-            suggestion.email and send_email([suggestion.email], "correction_received", context),
-        )
+class JoinRequestForm(PublicFormMixin, HoneypotMixin, forms.Form):
+    """Ask for a published cluster to join a thematic area."""
+
+    cluster = forms.CharField(
+        label=_("Your cluster"),
+        max_length=200,
+        help_text=_("Its name as the directory lists it, or the address of its page."),
+        widget=forms.TextInput(attrs={"list": "cluster-names", "autocomplete": "off"}),
     )
-    return suggestion
+    email = forms.EmailField(
+        label=_("Your email"),
+        max_length=254,
+        help_text=_("Not published. Staff write to you here if they have a question."),
+    )
+
+    def __init__(self, *args, thematic_area, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.thematic_area = thematic_area
+
+    def clean_cluster(self):
+        """The published cluster meant: by its page's address, or by its exact name."""
+        typed = self.cleaned_data["cluster"].strip()
+        slug = typed.rstrip("/").rsplit("/", 1)[-1]
+        published = Cluster.objects.published()
+        found = list(published.filter(slug=slug)[:1]) or list(
+            published.filter(sort_name=fold(typed))[:2]
+        )
+        if not found:
+            raise forms.ValidationError(
+                _("No published cluster has this name. Check the spelling, or register it first.")
+            )
+        if len(found) > 1:
+            raise forms.ValidationError(
+                _("Several clusters have this name: give the address of your cluster's page.")
+            )
+        cluster = found[0]
+        if cluster.thematic_areas.filter(pk=self.thematic_area.pk).exists():
+            raise forms.ValidationError(_("%(name)s is in this area already.") % {"name": cluster})
+        return cluster

@@ -19,6 +19,9 @@ from clusters.models import (
     Membership,
     Organisation,
 )
+from clusters.services import moderation
+from clusters.services.members import set_members
+from core.page_cache import directory_changed
 from themes.models import ThematicArea
 
 IMPORT_REASON = "Spreadsheet import"
@@ -159,6 +162,10 @@ class ClusterResource(resources.ModelResource):
     def import_field(self, field, instance, row, is_m2m=False, **kwargs):
         if field.column_name == "slug" and not row.get("slug"):
             return
+        if field.column_name == "status":
+            # The status changes through moderation once the row is saved, so that a
+            # publication e-mails the submitter as the buttons of the entry's form do.
+            return
         super().import_field(field, instance, row, is_m2m, **kwargs)
 
     def before_save_instance(self, instance, row, **kwargs):
@@ -172,12 +179,29 @@ class ClusterResource(resources.ModelResource):
             members = self.fields["members"].clean(row)
             for member in members:
                 member["country"] = member["country"] or instance.country.code
-            instance.set_members(members, reason=IMPORT_REASON)
+            set_members(instance, members, reason=IMPORT_REASON)
         if instance._imported_new:
             flag_possible_duplicates(instance)
+        if row.get("status") in Cluster.Status.values:
+            moderation.change_status(
+                instance, row["status"], by=kwargs.get("user"), reason=IMPORT_REASON
+            )
+        directory_changed()
 
     def import_instance(self, instance, row, **kwargs):
         super().import_instance(instance, row, **kwargs)
+        status = row.get("status")
+        if status is not None and status not in Cluster.Status.values:
+            raise ValidationError(
+                {"status": f"“{status}” is not a status: {', '.join(Cluster.Status.values)}."}
+            )
+        if status == Cluster.Status.REJECTED and status != instance.status:
+            raise ValidationError(
+                {
+                    "status": "Reject an entry from its form in the admin, which asks for the "
+                    "reason e-mailed to the submitter."
+                }
+            )
         if "members" in row:
             # Checked now, so that a bad member line is reported with the row's other errors.
             try:
@@ -187,6 +211,8 @@ class ClusterResource(resources.ModelResource):
 
     def skip_row(self, instance, original, row, import_validation_errors=None):
         unchanged = super().skip_row(instance, original, row, import_validation_errors)
+        if unchanged and row.get("status") not in (None, original.status):
+            return False
         if not unchanged or "members" not in row or original.pk is None:
             return unchanged
         return self.dehydrate_members(original) == "\n".join(

@@ -1,7 +1,7 @@
 """Keep what each cluster stores about itself for search and filters in step with its data.
 
-Code that writes in bulk (bulk_create, update) skips these signals and calls the same
-refresh functions itself.
+Code that writes in bulk (bulk_create, update) skips these signals and refreshes the same
+columns itself (ClusterQuerySet.refresh_derived).
 """
 
 from django.db.models.signals import post_delete, post_save
@@ -13,21 +13,17 @@ from clusters.models import Cluster, Membership, Organisation
 @receiver(post_save, sender=Cluster)
 def cluster_saved(sender, instance, raw=False, **kwargs):
     if not raw:
-        Cluster.objects.filter(pk=instance.pk).refresh_search()
+        Cluster.objects.filter(pk=instance.pk).refresh_derived()
 
 
 @receiver(post_save, sender=Membership)
 @receiver(post_delete, sender=Membership)
 def membership_changed(sender, instance, raw=False, **kwargs):
     if not raw:
-        clusters = Cluster.objects.filter(pk=instance.cluster_id)
-        clusters.refresh_member_types()
-        clusters.refresh_search()
+        Cluster.objects.filter(pk=instance.cluster_id).refresh_derived()
 
 
 @receiver(post_save, sender=Organisation)
 def organisation_saved(sender, instance, created, raw=False, **kwargs):
     if not raw and not created:
-        clusters = Cluster.objects.filter(memberships__organisation=instance)
-        clusters.refresh_member_types()
-        clusters.refresh_search()
+        Cluster.objects.filter(memberships__organisation=instance).refresh_derived()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from clusters import exports, map_data, views
+from clusters import exports, map_data, thematic_areas, views
 
 app_name = "clusters"
 
@@ -22,4 +22,11 @@ api_urlpatterns = [
     path("clusters/grid.geojson", map_data.clusters_grid, name="clusters_grid"),
     path("places.json", views.locate_place, name="locate_place"),
     path("cluster-names.json", views.cluster_names, name="cluster_names"),
+]
+
+# Under /themes/, in the themes namespace, beside the themes app's own pages.
+thematic_area_urlpatterns = [
+    path("", thematic_areas.theme_list, name="list"),
+    path("<slug:slug>/", thematic_areas.theme_detail, name="detail"),
+    path("<slug:slug>/join/", thematic_areas.join, name="join"),
 ]

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import messages
 from django.core import signing
 from django.http import Http404, JsonResponse
@@ -7,25 +6,20 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django_countries.fields import Country
 
 from clusters.forms import (
-    CLUSTER_CONTACT,
     MODEL_EXPLANATIONS,
     ClusterDetailsForm,
     ClusterRegistrationForm,
     CorrectionSuggestionForm,
     ManageLinkRequestForm,
     member_formset,
-    register_cluster,
-    suggest_correction,
-    update_cluster,
 )
 from clusters.geocoding import locate
 from clusters.listing import PARAMETERS, ClusterListing
 from clusters.map_data import GRID_ABOVE
 from clusters.models import Cluster, SlugRedirect
-from core.emails import send_email
-from core.forms import error_summary
+from clusters.services import corrections, registration, self_service
+from core.forms import error_summary, receive
 from core.page_cache import cached_page
-from core.ratelimits import RATE_LIMITED_MESSAGE, count_send, limit_reached
 from core.text import fold
 
 # How many names a cluster field suggests at a time.
@@ -139,22 +133,18 @@ def cluster_map(request):
 
 @sensitive_post_parameters("submitter_name", "submitter_email")
 def register(request):
-    status = 200
+    more_rows = "more_member_rows" in request.POST
     form = ClusterRegistrationForm(request.POST or None)
-    members = member_formset(request.POST or None, more_rows="more_member_rows" in request.POST)
-    if request.method == "POST" and "more_member_rows" not in request.POST:
-        if limit_reached(request, "register"):
-            form.add_error(None, RATE_LIMITED_MESSAGE)
-            status = 429
-        elif form.caught_a_bot:
-            count_send(request, "register")
-            return redirect("clusters:register_done")
-        elif form.is_valid() & members.is_valid():
-            cluster = register_cluster(form, members)
-            count_send(request, "register")
-            # The thanks page names the cluster from the session, so a link cannot fake it.
-            request.session["registered_cluster"] = [cluster.name, cluster.reference]
-            return redirect("clusters:register_done")
+    members = member_formset(request.POST or None, more_rows=more_rows)
+    receipt = receive(
+        request, "register", form, members, sent=request.method == "POST" and not more_rows
+    )
+    if receipt.accepted:
+        cluster = registration.register(form, members)
+        # The thanks page names the cluster from the session, so a link cannot fake it.
+        request.session["registered_cluster"] = [cluster.name, cluster.reference]
+    if receipt.accepted or receipt.caught_a_bot:
+        return redirect("clusters:register_done")
     return render(
         request,
         "clusters/register.html",
@@ -164,7 +154,7 @@ def register(request):
             **form_page(request, form, members),
             "navigation": "register",
         },
-        status=status,
+        status=receipt.status,
     )
 
 
@@ -181,33 +171,25 @@ def register_done(request):
 def request_manage_link(request, slug):
     """Send the link to update the entry, to the address on file and nowhere else."""
     cluster = get_object_or_404(Cluster.objects.published(), slug=slug)
-    status = 200
     form = ManageLinkRequestForm(request.POST or None)
-    if request.method == "POST" and cluster.has_contact:
-        if limit_reached(request, "manage_link"):
-            form.add_error(None, RATE_LIMITED_MESSAGE)
-            status = 429
-        elif form.is_valid() or form.caught_a_bot:
-            count_send(request, "manage_link")
-            given = form.cleaned_data.get("email", "").strip().lower()
-            if not form.caught_a_bot and given == cluster.submitter_email.strip().lower():
-                send_email(
-                    [cluster.submitter_email],
-                    "manage_link",
-                    {"cluster": cluster, "manage_url": cluster.manage_url()},
-                )
-            # The same answer whatever the address: the page never tells which one is on file.
-            messages.success(
-                request,
-                "If this is the address the directory has for the cluster, a link to update "
-                "its entry is on its way. It works for seven days.",
-            )
-            return redirect("clusters:request_manage_link", slug=cluster.slug)
+    receipt = receive(
+        request, "manage_link", form, sent=request.method == "POST" and cluster.has_contact
+    )
+    if receipt.accepted:
+        self_service.send_manage_link(cluster, form.cleaned_data["email"])
+    if receipt.accepted or receipt.caught_a_bot:
+        # The same answer whatever the address: the page never tells which one is on file.
+        messages.success(
+            request,
+            "If this is the address the directory has for the cluster, a link to update "
+            "its entry is on its way. It works for seven days.",
+        )
+        return redirect("clusters:request_manage_link", slug=cluster.slug)
     return render(
         request,
         "clusters/manage_request.html",
         {"form": form, "cluster": cluster, **form_page(request, form), "navigation": "clusters"},
-        status=status,
+        status=receipt.status,
     )
 
 
@@ -216,7 +198,7 @@ def manage(request, slug, token):
     """The contact's own page: confirm the entry is still right, or correct it."""
     cluster = get_object_or_404(Cluster.objects.published(), slug=slug)
     try:
-        cluster.check_manage_token(token)
+        self_service.check_manage_token(cluster, token)
     except signing.BadSignature as problem:
         expired = isinstance(problem, signing.SignatureExpired)
         return render(
@@ -225,22 +207,20 @@ def manage(request, slug, token):
             {"cluster": cluster, "expired": expired, "navigation": "clusters"},
             status=403,
         )
-    form = ClusterDetailsForm(
-        request.POST if request.POST.get("action") == "update" else None, instance=cluster
-    )
+    updating = request.POST.get("action") == "update"
+    form = ClusterDetailsForm(request.POST if updating else None, instance=cluster)
     members = member_formset(
-        request.POST if request.POST.get("action") == "update" else None,
+        request.POST if updating else None,
         cluster=cluster,
         more_rows="more_member_rows" in request.POST,
     )
     if request.method == "POST" and "more_member_rows" not in request.POST:
         if request.POST.get("action") == "confirm":
-            cluster._change_reason = CLUSTER_CONTACT
-            cluster.confirm()
+            self_service.confirm(cluster)
             messages.success(request, "Thank you: the entry now shows that you verified it today.")
             return redirect(cluster)
         if form.is_valid() & members.is_valid():
-            update_cluster(form, members)
+            self_service.update(form, members)
             messages.success(request, "Thank you: your changes are on the cluster's page now.")
             return redirect(cluster)
     return render(
@@ -259,39 +239,30 @@ def manage(request, slug, token):
 @sensitive_post_parameters("name", "email")
 def suggest(request, slug):
     cluster = get_object_or_404(Cluster.objects.published(), slug=slug)
-    status = 200
     form = CorrectionSuggestionForm(request.POST or None, cluster=cluster)
-    if request.method == "POST":
-        if limit_reached(request, "suggest"):
-            form.add_error(None, RATE_LIMITED_MESSAGE)
-            status = 429
-        elif form.caught_a_bot:
-            count_send(request, "suggest")
-            return redirect(cluster)
-        elif form.is_valid():
-            suggest_correction(form)
-            count_send(request, "suggest")
-            messages.success(request, "Thank you. Staff will check your correction.")
-            return redirect(cluster)
+    receipt = receive(request, "suggest", form)
+    if receipt.accepted:
+        corrections.suggest(form)
+        messages.success(request, "Thank you. Staff will check your correction.")
+    if receipt.accepted or receipt.caught_a_bot:
+        return redirect(cluster)
     return render(
         request,
         "clusters/suggest.html",
         {"form": form, "cluster": cluster, **form_page(request, form), "navigation": "clusters"},
-        status=status,
+        status=receipt.status,
     )
 
 
 def form_page(request, *forms):
     """What a page with a form shows: the summary of its errors once it has been sent (not
-    when the person only asked for more member rows), and the map of the place fields."""
+    when the person only asked for more member rows), and the models explained."""
     hide_errors = "more_member_rows" in request.POST
     sent = request.method == "POST" and not hide_errors
     return {
         "errors": error_summary(*forms) if sent else [],
         "hide_errors": hide_errors,
         "model_explanations": MODEL_EXPLANATIONS,
-        "map_tile_url": settings.MAP_TILE_URL,
-        "map_tile_attribution": settings.MAP_TILE_ATTRIBUTION,
     }
 
 

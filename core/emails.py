@@ -10,6 +10,7 @@ import smtplib
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
 from django.template.loader import render_to_string
 
 logger = logging.getLogger(__name__)
@@ -34,3 +35,15 @@ def notify_staff(template, context):
     """Tell the staff named by STAFF_EMAILS, if any."""
     if settings.STAFF_EMAILS:
         send_email(settings.STAFF_EMAILS, template, context)
+
+
+def tell_sender_and_staff(address, sender_template, staff_template, context):
+    """Once the transaction that saved what a person sent commits: acknowledge it to them
+    (when they gave an address) and tell the staff."""
+
+    def send():
+        if address:
+            send_email([address], sender_template, context)
+        notify_staff(staff_template, context)
+
+    transaction.on_commit(send)

@@ -1,10 +1,13 @@
-"""What every public form of the site shares: clean text, a honeypot, a real consent, and
-errors a person can find."""
+"""What every public form of the site shares: clean text, a honeypot, a real consent,
+errors a person can find, and the order in which a sent form is received."""
+
+from dataclasses import dataclass
 
 from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from core.ratelimits import RATE_LIMITED_MESSAGE, count_send, limit_reached
 from core.text import printable
 
 # Widgets whose label belongs to a group: an error links to their first choice.
@@ -93,3 +96,39 @@ def _form_errors(form, prefix=""):
             label = f"{prefix}, {field.label}" if prefix else str(field.label).rstrip(".")
             found.append((anchor, f"{label}: {error}"))
     return found
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What became of a public form that was sent."""
+
+    accepted: bool = False  # valid and within the limit: act on it
+    caught_a_bot: bool = False  # the honeypot was filled: answer as if accepted, keep nothing
+    status: int = 200  # 429 when the sender has used up the limit
+
+
+def receive(request, name, form, *formsets, sent=None):
+    """Receive a public form as every one is received: over the limit of sends from this
+    address, it is refused with a message and nothing is checked; a bot caught by the
+    honeypot is counted and answered as a person would be; a valid form is counted and
+    accepted; a form with errors costs nothing against the limit.
+
+    `sent` says whether the form was sent to be acted on (by default: any POST); every form
+    and formset is validated, so that all their errors show at once.
+    """
+    if sent is None:
+        sent = request.method == "POST"
+    if not sent:
+        return Receipt()
+    if limit_reached(request, name):
+        form.add_error(None, RATE_LIMITED_MESSAGE)
+        return Receipt(status=429)
+    if form.caught_a_bot:
+        count_send(request, name)
+        return Receipt(caught_a_bot=True)
+    # Every one validated, not only up to the first with errors: all the errors show at once.
+    valid = [item.is_valid() for item in (form, *formsets)]
+    if all(valid):
+        count_send(request, name)
+        return Receipt(accepted=True)
+    return Receipt()

@@ -2,10 +2,11 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
-from clusters.urls import api_urlpatterns
+from clusters.urls import api_urlpatterns, thematic_area_urlpatterns
 from core.page_cache import cached_page
 from csei import views
 from csei.sitemaps import sitemaps
+from themes.urls import urlpatterns as themes_urlpatterns
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -28,7 +29,10 @@ urlpatterns = [
     ),
     path("clusters/", include("clusters.urls")),
     path("api/", include((api_urlpatterns, "api"))),
-    path("themes/", include("themes.urls")),
+    path(
+        "themes/",
+        include((themes_urlpatterns + thematic_area_urlpatterns, "themes")),
+    ),
     path("cases/", include("cases.urls")),
     path("admin/", admin.site.urls),
 ]

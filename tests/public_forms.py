@@ -1,6 +1,7 @@
 """Every public form of the site, with answers it accepts, for the tests that try them all."""
 
 from clusters.models import Cluster, CorrectionSuggestion, Membership, Organisation
+from clusters.services.self_service import manage_url
 from tests.clusters.test_register import VALID as REGISTRATION
 from tests.pages import get_page
 from tests.themes.test_themes_participation import PROPOSAL
@@ -30,7 +31,7 @@ def url_of(form):
         cluster.submitter_email = CONTACT
         cluster.save()
         if form == "manage":
-            return cluster.manage_url()
+            return manage_url(cluster)
     return {
         "register": "/clusters/register/",
         "suggest": f"/clusters/{CLUSTER}/suggest/",

@@ -1,22 +1,14 @@
-from django.core.exceptions import ValidationError
-from django.core.validators import MaxLengthValidator
-from django.db import models, transaction
+from django.db import models
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.fields import BoundedTextField
 from core.text import unique_slug
+from core.validators import NotReserved
 
 # Pages under /themes/ whose address a thematic area's slug would otherwise shadow.
 RESERVED_SLUGS = frozenset({"propose"})
-
-
-def validate_not_reserved(slug):
-    if slug in RESERVED_SLUGS:
-        raise ValidationError(
-            _("“%(slug)s” is the address of another page."), params={"slug": slug}
-        )
 
 
 class ThematicAreaQuerySet(models.QuerySet):
@@ -35,18 +27,17 @@ class ThematicArea(models.Model):
 
     name = models.CharField(_("name"), max_length=150, unique=True)
     slug = models.SlugField(
-        _("slug"), max_length=160, unique=True, blank=True, validators=[validate_not_reserved]
+        _("slug"),
+        max_length=160,
+        unique=True,
+        blank=True,
+        validators=[NotReserved(*RESERVED_SLUGS)],
     )
-    # A TextField's max_length reaches its form only: the validator makes full_clean()
-    # refuse a longer text too, as it does for a CharField.
-    description = models.TextField(
-        _("description"), max_length=4000, blank=True, validators=[MaxLengthValidator(4000)]
-    )
-    reason = models.TextField(
+    description = BoundedTextField(_("description"), max_length=4000, blank=True)
+    reason = BoundedTextField(
         _("why it matters"),
         max_length=4000,
         blank=True,
-        validators=[MaxLengthValidator(4000)],
         help_text=_("As the person who proposed it put it."),
     )
     status = models.CharField(
@@ -122,16 +113,3 @@ class JoinRequest(models.Model):
 
     def __str__(self):
         return f"{self.cluster} asks to join {self.thematic_area}"
-
-    @transaction.atomic
-    def accept(self):
-        self.cluster.thematic_areas.add(self.thematic_area)
-        self._decide(self.Status.ACCEPTED)
-
-    def decline(self):
-        self._decide(self.Status.DECLINED)
-
-    def _decide(self, status):
-        self.status = status
-        self.decided_at = timezone.now()
-        self.save(update_fields=["status", "decided_at"])

@@ -179,7 +179,9 @@ def test_the_cluster_form_starts_with_the_publication_status(editor, seed):
 
     headings = [heading.get_text(strip=True) for heading in page.select("fieldset h2")]
     assert headings[:2] == ["Publication", "Identity"]
-    assert page.select_one("fieldset .field-status select")
+    # Shown, not edited: the status changes through the moderation buttons.
+    assert page.select_one("fieldset .field-status .readonly").get_text() == "Published"
+    assert not page.select_one("fieldset .field-status select")
     review = page.select_one(".field-review .readonly").get_text()
     assert review == "Country inferred or unknown; Not verified for a year"
 

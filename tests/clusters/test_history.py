@@ -3,6 +3,7 @@
 import pytest
 
 from clusters.models import Cluster, Membership
+from clusters.services.self_service import manage_url
 from tests.clusters.test_admin import admin_url, change_form, parse
 from tests.clusters.test_register import VALID, register
 from tests.pages import get_page, submit
@@ -54,7 +55,7 @@ def test_a_change_through_the_clusters_link_records_its_contact(client):
     cluster = Cluster.objects.get(slug="impact-noord")
     cluster.submitter_email = "hello@impactnoord.example"
     cluster.save()
-    page = get_page(client, cluster.manage_url())
+    page = get_page(client, manage_url(cluster))
     form = page.soup.find("input", attrs={"value": "update"}).find_parent("form")
 
     submit(

@@ -63,7 +63,7 @@ def test_a_wrong_fact_is_stored_with_the_value_the_page_showed(
     assert suggestion.cluster.slug == "torino-social-impact"
     assert (suggestion.kind, suggestion.field, suggestion.current_value) == ("wrong", "website", "")
     assert suggestion.proposed_value == "https://www.torinosocialimpact.it"
-    staff_mail, acknowledgement = mail.outbox
+    acknowledgement, staff_mail = sorted(mail.outbox, key=lambda message: message.to)
     assert staff_mail.to == ["staff@example.org"]
     assert "Which information: Website" in staff_mail.body
     assert acknowledgement.to == ["luca@example.org"]

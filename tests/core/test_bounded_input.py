@@ -6,6 +6,7 @@ from django.core import mail
 
 from cases.models import CaseStudy
 from clusters.models import CURRENT_VALUE_MAX_LENGTH, Cluster, CorrectionSuggestion, Organisation
+from clusters.services.members import set_members
 from tests.clusters.test_admin import parse
 from tests.clusters.test_import_export import preview
 from tests.pages import form_fields, submit
@@ -130,11 +131,12 @@ def test_invisible_characters_leave_the_names_a_cluster_gives_through_its_link(c
 
 def test_a_very_long_current_value_is_kept_to_its_beginning(client):
     cluster = Cluster.objects.get(slug=CLUSTER)
-    cluster.set_members(
+    set_members(
+        cluster,
         [
             {"name": f"Cooperativa sociale numero {number:03}", "type": "other", "country": "IT"}
             for number in range(200)
-        ]
+        ],
     )
 
     send(client, "suggest", {"kind": "wrong", "field": "members", "proposed_value": "Fewer"})

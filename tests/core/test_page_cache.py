@@ -12,6 +12,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from clusters.models import Cluster
+from clusters.services import moderation
+from clusters.services.members import set_members
+from clusters.services.self_service import manage_url
 from tests.conftest import closed_port
 from tests.pages import get_page, submit
 
@@ -129,8 +132,8 @@ def test_a_changed_member_shows_on_the_cluster_page_at_once(
     assert "Mairie de Figeac" not in anonymous.get(address).content.decode()
 
     with committed():
-        cluster.set_members(
-            [{"name": "Mairie de Figeac", "type": "public_authority", "country": "FR"}]
+        set_members(
+            cluster, [{"name": "Mairie de Figeac", "type": "public_authority", "country": "FR"}]
         )
 
     assert "Mairie de Figeac" in anonymous.get(address).content.decode()
@@ -159,7 +162,7 @@ def test_a_removed_cluster_leaves_the_cached_list_at_once(
     assert names_listed(anonymous) == {"Stays", "Leaves"}
 
     with committed():
-        leaves.archive()
+        moderation.archive(leaves)
 
     assert names_listed(anonymous) == {"Stays"}
     assert anonymous.get(leaves.get_absolute_url()).status_code == 404
@@ -254,7 +257,7 @@ def test_a_contact_who_confirms_sees_the_thanks_and_the_public_the_new_date(
     cluster.save()
     address = cluster.get_absolute_url()
     assert "Not yet verified" in get_page(anonymous, address).text
-    page = get_page(client, cluster.manage_url())
+    page = get_page(client, manage_url(cluster))
     confirm = page.soup.find("input", attrs={"value": "confirm"}).find_parent("form")
 
     with committed():

@@ -11,8 +11,9 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 
-from clusters.management.commands.generate_demo_data import DEMO_NOTE
+from clusters.demo import DEMO_NOTE
 from clusters.models import Cluster, Organisation
+from clusters.services.members import set_members
 
 FILTERED = (
     "?country=FR&field=circularity&q=cluster&eccp=yes&member_type=civil_society&sort=-updated"
@@ -76,7 +77,7 @@ def cluster_with_members(count):
         {"name": organisation.name, "type": organisation.type, "country": organisation.country}
         for organisation in organisations.distinct().order_by("pk")[:count]
     ]
-    cluster.set_members(rows)
+    set_members(cluster, rows)
     return cluster
 
 

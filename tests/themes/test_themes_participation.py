@@ -4,6 +4,7 @@ import pytest
 from django.core import mail
 
 from clusters.models import Cluster
+from clusters.services import join_requests
 from tests.pages import get_page, submit
 from themes.models import JoinRequest, ThematicArea
 
@@ -125,7 +126,7 @@ def test_joining_waits_for_staff_then_the_cluster_is_listed_and_counted(
         .get_text()
     )
 
-    join_request.accept()
+    join_requests.accept(JoinRequest.objects.filter(pk=join_request.pk))
 
     clusters = get_page(client, "/themes/skills/").soup.find(
         "section", attrs={"aria-labelledby": "clusters-heading"}
@@ -194,7 +195,7 @@ def test_the_cluster_field_suggests_published_names(client, make_cluster):
 def test_declining_leaves_the_area_as_it_was(client):
     join(client, "skills", "Impact Noord")
 
-    JoinRequest.objects.get().decline()
+    join_requests.decline(JoinRequest.objects.all())
 
     assert not Cluster.objects.get(slug="impact-noord").thematic_areas.exists()
     assert JoinRequest.objects.get().status == JoinRequest.Status.DECLINED

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from clusters.models import Cluster
+from clusters.services import self_service
 
 
 class Command(BaseCommand):
@@ -10,5 +11,5 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        sent = Cluster.objects.published().send_verification_links()
+        sent = self_service.send_verification_links(Cluster.objects.published())
         self.stdout.write(self.style.SUCCESS(f"Sent {sent} verification links."))

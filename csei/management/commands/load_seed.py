@@ -14,6 +14,7 @@ from clusters.models import (
     Membership,
     Organisation,
 )
+from core.page_cache import directory_changed
 from themes.models import ThematicArea
 
 FIXTURES = settings.BASE_DIR / "fixtures"
@@ -35,6 +36,8 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
+        # Corrections are written in bulk, which no signal reports to the page cache.
+        directory_changed()
         terms = self.load_taxonomies()
         thematic_areas = self.load_thematic_areas()
         clusters, corrected = self.load_clusters()
@@ -102,7 +105,7 @@ class Command(BaseCommand):
                     # update(), so that auto_now does not date the correction as a person's.
                     Cluster.objects.filter(pk=cluster.pk).update(**changes)
                     corrected.append(cluster.pk)
-        Cluster.objects.filter(pk__in=corrected).refresh_search()
+        Cluster.objects.filter(pk__in=corrected).refresh_derived()
         return created, len(corrected)
 
     def corrections(self, cluster, values):

@@ -1,0 +1,32 @@
+"""The clusters app's models, a module a concern: importing them here registers them, and
+the rest of the project imports them from here."""
+
+from clusters.models.addresses import SlugRedirect, history_ids
+from clusters.models.clusters import (
+    DERIVED_FIELDS,
+    RESERVED_SLUGS,
+    SEARCH_DOCUMENT,
+    SEARCHED_FIELDS,
+    STALE_AFTER,
+    Cluster,
+    ClusterQuerySet,
+    derived_columns,
+)
+from clusters.models.corrections import CURRENT_VALUE_MAX_LENGTH, CorrectionSuggestion
+from clusters.models.organisations import (
+    EARLIEST_FOUNDING_YEAR,
+    Membership,
+    Organisation,
+    OrganisationQuerySet,
+    current_year,
+)
+from clusters.models.review import REVIEW_REASONS, review_conditions
+from clusters.models.taxonomies import FieldOfActivity, InnovationType, MemberService, Term
+
+__all__ = [
+    "CURRENT_VALUE_MAX_LENGTH", "DERIVED_FIELDS", "EARLIEST_FOUNDING_YEAR", "RESERVED_SLUGS",
+    "REVIEW_REASONS", "SEARCHED_FIELDS", "SEARCH_DOCUMENT", "STALE_AFTER", "Cluster",
+    "ClusterQuerySet", "CorrectionSuggestion", "FieldOfActivity", "InnovationType",
+    "MemberService", "Membership", "Organisation", "OrganisationQuerySet", "SlugRedirect",
+    "Term", "current_year", "derived_columns", "history_ids", "review_conditions",
+]  # fmt: skip

@@ -1,0 +1,105 @@
+"""A cluster's members: organisations of the shared register, linked with a role."""
+
+from django.db import transaction
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from clusters.models import Cluster, Membership, Organisation
+from core.page_cache import directory_changed
+
+
+@transaction.atomic
+def set_members(cluster, rows, reason=""):
+    """Make the cluster's members exactly these rows (dicts with name, type, role, website
+    and country), each linked to the organisation of that name and country.
+
+    Written in bulk, history included: two hundred members cost a few queries, not
+    hundreds. `reason` says in the history who made the change.
+    """
+    organisations = organisations_for(rows, reason)
+    roles = {}
+    for row in rows:
+        organisation = organisations[Organisation.key(row["name"], row["country"])]
+        roles.setdefault(organisation.pk, row.get("role") or Membership.Role.MEMBER)
+    current = {membership.organisation_id: membership for membership in cluster.memberships.all()}
+    for pk, membership in current.items():
+        if pk not in roles:
+            membership._change_reason = reason
+            membership.delete()
+    changed = []
+    for pk, membership in current.items():
+        if pk in roles and membership.role != roles[pk]:
+            membership.role = roles[pk]
+            changed.append(membership)
+    bulk_update_with_history(changed, Membership, ["role"], default_change_reason=reason)
+    bulk_create_with_history(
+        [
+            Membership(cluster=cluster, organisation_id=pk, role=role)
+            for pk, role in roles.items()
+            if pk not in current
+        ],
+        Membership,
+        default_change_reason=reason,
+    )
+    Cluster.objects.filter(pk=cluster.pk).refresh_derived()
+    directory_changed()
+
+
+def organisations_for(rows, reason=""):
+    """{(name key, country): Organisation} for member rows (dicts with name, type, website
+    and country): the organisation of that name and country, whatever the case and accents,
+    or a new one.
+
+    A registration sent at the same moment may create the same organisation: the unique
+    constraint lets one row in, the other insert is skipped, and both then read it.
+    """
+    wanted = {}
+    for row in rows:
+        wanted.setdefault(Organisation.key(row["name"], row["country"]), row)
+    found = _with_keys(wanted)
+    missing = [key for key in wanted if key not in found]
+    if missing:
+        Organisation.objects.bulk_create(
+            [_new_organisation(wanted[key]) for key in missing], ignore_conflicts=True
+        )
+        created = _with_keys(missing)
+        Organisation.history.bulk_history_create(
+            list(created.values()), default_change_reason=reason
+        )
+        found |= created
+    # Where the register knows less than the form says, the form fills it in.
+    improved = []
+    for key, organisation in found.items():
+        row = wanted[key]
+        if organisation.type == Organisation.Type.OTHER and row["type"] != organisation.type:
+            organisation.type = row["type"]
+            improved.append(organisation)
+        elif not organisation.website and row.get("website"):
+            organisation.website = row["website"]
+            improved.append(organisation)
+    if improved:
+        bulk_update_with_history(
+            improved, Organisation, ["type", "website"], default_change_reason=reason
+        )
+        Cluster.objects.filter(memberships__organisation__in=improved).refresh_derived()
+    return found
+
+
+def _with_keys(keys):
+    keys = set(keys)
+    return {
+        (organisation.name_key, organisation.country.code): organisation
+        for organisation in Organisation.objects.filter(name_key__in={name for name, _ in keys})
+        if (organisation.name_key, organisation.country.code) in keys
+    }
+
+
+def _new_organisation(row):
+    name = " ".join(row["name"].split())
+    name_key, country = Organisation.key(name, row["country"])
+    return Organisation(
+        name=name,
+        name_key=name_key,
+        type=row["type"],
+        website=row.get("website", ""),
+        country=country,
+    )

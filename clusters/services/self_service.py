@@ -1,0 +1,118 @@
+"""A cluster's contact keeps its entry true through a signed link sent to the address on
+file: the link itself, confirming the entry, correcting it, and the yearly reminder."""
+
+import hashlib
+from datetime import timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from clusters.services.members import set_members
+from core.emails import notify_staff, send_email
+from core.page_cache import directory_changed
+from themes.models import ThematicArea
+
+# Who made a change, as the edit history says it when no staff member is signed in.
+CLUSTER_CONTACT = "The cluster's contact, through its link"
+
+# The link that lets a cluster's contact update its entry works this long.
+MANAGE_LINK_MAX_AGE = timedelta(days=7)
+MANAGE_LINK_SALT = "clusters.manage"
+
+
+def manage_token(cluster):
+    """The signed token of the link that lets the contact on file update the entry.
+
+    It names the cluster and the address it was sent to, so it opens no other entry and
+    stops working when staff change the address; signing.loads() enforces its age.
+    """
+    return signing.dumps(
+        {"cluster": cluster.pk, "contact": _contact_digest(cluster)}, salt=MANAGE_LINK_SALT
+    )
+
+
+def manage_url(cluster):
+    return settings.SITE_URL + reverse(
+        "clusters:manage", args=[cluster.slug, manage_token(cluster)]
+    )
+
+
+def check_manage_token(cluster, token):
+    """Raise signing.SignatureExpired for an old link, BadSignature for any other bad one."""
+    content = signing.loads(token, salt=MANAGE_LINK_SALT, max_age=MANAGE_LINK_MAX_AGE)
+    if content != {"cluster": cluster.pk, "contact": _contact_digest(cluster)}:
+        raise signing.BadSignature("The link is for another cluster or address.")
+
+
+def _contact_digest(cluster):
+    return hashlib.sha256(cluster.submitter_email.strip().lower().encode()).hexdigest()[:16]
+
+
+def send_manage_link(cluster, email):
+    """E-mail the link to `email` if it is the address on file, and to nobody otherwise.
+    Returns whether it was sent; the page that asked never says."""
+    if not cluster.has_contact or email.strip().lower() != cluster.submitter_email.strip().lower():
+        return False
+    send_email(
+        [cluster.submitter_email],
+        "manage_link",
+        {"cluster": cluster, "manage_url": manage_url(cluster)},
+    )
+    return True
+
+
+def send_verification_links(clusters):
+    """E-mail the contact of each of these clusters the link to verify its entry: one
+    e-mail a cluster with an address on file. Returns how many were sent."""
+    sent = 0
+    for cluster in clusters.exclude(submitter_email=""):
+        send_email(
+            [cluster.submitter_email],
+            "verification_reminder",
+            {"cluster": cluster, "manage_url": manage_url(cluster)},
+        )
+        sent += 1
+    return sent
+
+
+@transaction.atomic
+def confirm(cluster):
+    """The contact says the entry is true: it is verified now, its facts are no longer
+    guesses, and a cluster that answers is active."""
+    cluster.last_verified_at = timezone.now()
+    confirmed = cluster.Provenance.CONFIRMED
+    cluster.country_from = cluster.place_from = cluster.model_from = confirmed
+    if cluster.activity_status in (cluster.ActivityStatus.LISTED, cluster.ActivityStatus.UNKNOWN):
+        cluster.activity_status = cluster.ActivityStatus.ACTIVE
+    cluster._change_reason = CLUSTER_CONTACT
+    cluster.save()
+    directory_changed()
+
+
+@transaction.atomic
+def update(form, members):
+    """The contact's changes go live at once; the entry counts as verified; staff are told."""
+    changed = [str(form.fields[name].label) for name in form.changed_data]
+    if members.has_changed():
+        changed.append(_("Members"))
+    # Areas the public does not see are not on the form; joining them is staff's business.
+    unlisted_areas = list(
+        form.instance.thematic_areas.exclude(pk__in=ThematicArea.objects.public())
+    )
+    cluster = form.save(commit=False)
+    confirm(cluster)
+    form.save_m2m()
+    cluster.thematic_areas.add(*unlisted_areas)
+    set_members(cluster, members.rows(cluster.country.code), reason=CLUSTER_CONTACT)
+    context = {"cluster": cluster, "changed": changed, "admin_url": staff_url(cluster)}
+    transaction.on_commit(lambda: notify_staff("cluster_updated_for_staff", context))
+    return cluster
+
+
+def staff_url(cluster):
+    """The entry's page in the admin, for e-mails to staff."""
+    return settings.SITE_URL + reverse("admin:clusters_cluster_change", args=[cluster.pk])

@@ -1,0 +1,69 @@
+"""The public pages of the thematic areas, which show the clusters that joined them and take
+requests to join: they live with the clusters, above the themes app, which knows nothing of
+clusters."""
+
+from django.contrib import messages
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.debug import sensitive_post_parameters
+
+from clusters.forms import JoinRequestForm
+from clusters.models import Cluster
+from clusters.services import join_requests
+from core.forms import error_summary, receive
+from core.page_cache import cached_page
+from themes.models import ThematicArea
+
+
+@cached_page()
+def theme_list(request):
+    thematic_areas = ThematicArea.objects.public().annotate(
+        cluster_count=Count("clusters", filter=Q(clusters__status=Cluster.Status.PUBLISHED))
+    )
+    return render(
+        request,
+        "themes/theme_list.html",
+        {"thematic_areas": thematic_areas, "navigation": "themes"},
+    )
+
+
+def theme_detail(request, slug):
+    thematic_area = get_object_or_404(ThematicArea.objects.public(), slug=slug)
+    return render(
+        request,
+        "themes/theme_detail.html",
+        {
+            "thematic_area": thematic_area,
+            "clusters": thematic_area.clusters.published().for_list(),
+            "case_studies": thematic_area.case_studies.published(),
+            "form": JoinRequestForm(thematic_area=thematic_area),
+            "navigation": "themes",
+        },
+    )
+
+
+@sensitive_post_parameters("email")
+def join(request, slug):
+    thematic_area = get_object_or_404(ThematicArea.objects.public(), slug=slug)
+    form = JoinRequestForm(request.POST or None, thematic_area=thematic_area)
+    receipt = receive(request, "join", form)
+    if receipt.accepted:
+        join_request = join_requests.ask(form)
+        messages.success(
+            request,
+            f"Thank you. Staff will add {join_request.cluster} to this area once they "
+            "have checked the request.",
+        )
+    if receipt.accepted or receipt.caught_a_bot:
+        return redirect(thematic_area)
+    return render(
+        request,
+        "themes/join.html",
+        {
+            "form": form,
+            "thematic_area": thematic_area,
+            "errors": error_summary(form) if request.method == "POST" else [],
+            "navigation": "themes",
+        },
+        status=receipt.status,
+    )
