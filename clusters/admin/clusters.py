@@ -24,6 +24,17 @@ from clusters.resources import ClusterResource
 from clusters.services import curation, merging, moderation, self_service
 from core.admin import URL_FIELDS_ASSUME_HTTPS, PrivateFieldsMixin
 
+# Each reason of REVIEW_REASONS in a word or two, for the list's column.
+SHORT_REASONS = {
+    "country": _("country"),
+    "place": _("place"),
+    "model": _("model"),
+    "coordinates": _("coordinates"),
+    "activity": _("activity"),
+    "unverified": _("not verified"),
+    "label": _("label expiring"),
+}
+
 
 class MembershipInline(admin.TabularInline):
     model = Membership
@@ -87,8 +98,8 @@ class ClusterAdmin(
     formats = [base_formats.CSV, base_formats.XLSX]
     change_form_template = "admin/clusters/cluster/change_form.html"
     list_display = [
-        "name", "country", "city", "status", "review", "member_count_listed",
-        "last_verified_at", "updated_at",
+        "name", "place", "status", "to_review", "member_count_listed", "last_verified_at",
+        "updated_at",
     ]  # fmt: skip
     # Publication status first: "Pending review" there is the moderation queue, one click away.
     list_filter = [
@@ -160,6 +171,13 @@ class ClusterAdmin(
     def get_queryset(self, request):
         return super().get_queryset(request).with_member_counts().with_review_reasons()
 
+    def changelist_view(self, request, extra_context=None):
+        # The list needs the width: at 1280 pixels, between the navigation and the filters,
+        # its last columns would be cut off. The breadcrumbs lead back to the rest.
+        return super().changelist_view(
+            request, {"is_nav_sidebar_enabled": False, **(extra_context or {})}
+        )
+
     @admin.display(description=_("members listed"), ordering="registered_member_count")
     def member_count_listed(self, cluster):
         return cluster.registered_member_count
@@ -169,6 +187,18 @@ class ClusterAdmin(
         if not hasattr(cluster, "review_country"):
             cluster = Cluster.objects.with_review_reasons().get(pk=cluster.pk)
         return "; ".join(map(str, cluster.review_reasons)) or "—"
+
+    @admin.display(description=_("place"), ordering="country")
+    def place(self, cluster):
+        return ", ".join(part for part in (cluster.city, cluster.country.name) if part) or "—"
+
+    @admin.display(description=_("to review"))
+    def to_review(self, cluster):
+        """The reasons in a word each, for the list: the filter and the form say them whole."""
+        flagged = [
+            SHORT_REASONS[name] for name in REVIEW_REASONS if getattr(cluster, f"review_{name}")
+        ]
+        return ", ".join(map(str, flagged)) or "—"
 
     @admin.display(description=_("possible duplicates"))
     def duplicate_links(self, cluster):
