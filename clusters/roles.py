@@ -11,7 +11,14 @@ from django.contrib.auth.management import create_permissions
 EDITOR = "GECES editor"
 ADMINISTRATOR = "GECES administrator"
 CURATED = {
-    "clusters": ["cluster", "organisation", "membership", "correctionsuggestion", "slugredirect"],
+    "clusters": [
+        "cluster",
+        "organisation",
+        "membership",
+        "correctionsuggestion",
+        "slugredirect",
+        "organisationredirect",
+    ],  # fmt: skip
     "cases": ["casestudy", "casestudylink"],
     "themes": ["thematicarea", "joinrequest"],
 }
@@ -45,11 +52,15 @@ def create_roles(apps):
     Permission = apps.get_model("auth", "Permission")
 
     def permissions(pairs):
+        # An earlier migration sees only the models made by then: those made later get their
+        # permissions when a later migration calls this again.
+        known = {model._meta.model_name for model in apps.get_models()}
         found = []
         for app_label, codename in pairs:
-            found.append(
-                Permission.objects.get(content_type__app_label=app_label, codename=codename)
-            )
+            if codename.split("_", 1)[1] in known:
+                found.append(
+                    Permission.objects.get(content_type__app_label=app_label, codename=codename)
+                )
         return found
 
     editing = codenames(CURATED, ["view", "add", "change"]) + codenames(TAXONOMIES, ["view"])

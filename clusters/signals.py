@@ -14,6 +14,8 @@ from clusters.models import Cluster, Membership, Organisation
 def cluster_saved(sender, instance, raw=False, **kwargs):
     if not raw:
         Cluster.objects.filter(pk=instance.pk).refresh_derived()
+        # Publishing, rejecting or archiving it shows or hides its members.
+        Organisation.objects.filter(memberships__cluster=instance).refresh_cluster_counts()
 
 
 @receiver(post_save, sender=Membership)
@@ -21,6 +23,7 @@ def cluster_saved(sender, instance, raw=False, **kwargs):
 def membership_changed(sender, instance, raw=False, **kwargs):
     if not raw:
         Cluster.objects.filter(pk=instance.cluster_id).refresh_derived()
+        Organisation.objects.filter(pk=instance.organisation_id).refresh_cluster_counts()
 
 
 @receiver(post_save, sender=Organisation)

@@ -264,7 +264,11 @@ STAFF_EMAILS = env_list("STAFF_EMAILS")
 MAP_TILE_URL = env("MAP_TILE_URL")
 MAP_TILE_ATTRIBUTION = env("MAP_TILE_ATTRIBUTION")
 
+# The European Cluster Collaboration Platform, where the directory sends clusters to register;
+# a cluster's profile there must be on its domain.
+ECCP_URL = env("ECCP_URL", "https://www.clustercollaboration.eu").rstrip("/")
 CLUSTER_LIST_PAGE_SIZE = 40
+ORGANISATION_LIST_PAGE_SIZE = 40
 
 # Spreadsheet import needs the right to change entries; export, the right to see them.
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"

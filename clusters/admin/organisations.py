@@ -5,7 +5,7 @@ from django.utils.translation import ngettext
 from django_countries.filters import CountryFilter
 from simple_history.admin import SimpleHistoryAdmin
 
-from clusters.models import Membership, Organisation
+from clusters.models import Membership, Organisation, OrganisationRedirect
 from clusters.services import merging
 from core.admin import URL_FIELDS_ASSUME_HTTPS
 
@@ -22,8 +22,8 @@ class OrganisationMembershipInline(admin.TabularInline):
 class OrganisationAdmin(SimpleHistoryAdmin):
     list_display = ["name", "type", "country", "cluster_count", "created_at"]
     list_filter = ["type", ("country", CountryFilter)]
-    search_fields = ["name", "website"]
-    readonly_fields = ["created_at"]
+    search_fields = ["name", "website", "slug"]
+    readonly_fields = ["slug", "published_cluster_count", "created_at"]
     inlines = [OrganisationMembershipInline]
     formfield_overrides = URL_FIELDS_ASSUME_HTTPS
     actions = ["merge"]
@@ -37,6 +37,10 @@ class OrganisationAdmin(SimpleHistoryAdmin):
     @admin.display(description=_("clusters"), ordering="cluster_count")
     def cluster_count(self, organisation):
         return organisation.cluster_count
+
+    def view_on_site(self, organisation):
+        # Only a member of a published cluster has a public page.
+        return organisation.get_absolute_url() if organisation.is_public else None
 
     @admin.action(
         description=_("Merge selected organisations into the oldest one"),
@@ -69,3 +73,12 @@ class MembershipAdmin(SimpleHistoryAdmin):
     list_select_related = ["organisation", "cluster"]
     search_fields = ["organisation__name", "cluster__name"]
     autocomplete_fields = ["cluster", "organisation"]
+
+
+@admin.register(OrganisationRedirect)
+class OrganisationRedirectAdmin(admin.ModelAdmin):
+    list_display = ["old_slug", "organisation", "created_at"]
+    list_select_related = ["organisation"]
+    search_fields = ["old_slug", "organisation__name"]
+    autocomplete_fields = ["organisation"]
+    readonly_fields = ["created_at"]

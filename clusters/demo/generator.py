@@ -28,8 +28,10 @@ from clusters.models import (
     MemberService,
     Membership,
     Organisation,
+    OrganisationRedirect,
     derived_columns,
 )
+from clusters.models.organisations import organisation_slug
 from core.text import fold, free_slug, make_slug
 from themes.models import ThematicArea
 
@@ -81,6 +83,10 @@ class DemoData:
             (organisation.name_key, organisation.country.code): organisation
             for organisation in Organisation.objects.only("pk", "name_key", "country", "type")
         }
+        self.organisation_slugs = set(Organisation.objects.values_list("slug", flat=True))
+        self.organisation_slugs |= set(
+            OrganisationRedirect.objects.values_list("old_slug", flat=True)
+        )
         # The organisations known in each country, so that some join one more cluster.
         self.by_country = defaultdict(list)
         for (_, country), organisation in self.organisations.items():
@@ -99,12 +105,17 @@ class DemoData:
             written += [cluster.pk for cluster in batch["clusters"]]
             for kind in counts:
                 counts[kind] += len(batch[kind])
+        # By a range of keys rather than a list of 100,000; a cluster another session wrote
+        # in the range meanwhile gets what it already has.
+        in_range = {"pk__gte": min(written), "pk__lte": max(written)}
         if self.writer.copy:
-            # One UPDATE by a range of keys rather than a list of 100,000; a cluster another
-            # session wrote in the range meanwhile gets the document it already has.
-            Cluster.objects.filter(pk__gte=min(written), pk__lte=max(written)).update(
-                search_document=SEARCH_DOCUMENT
-            )
+            Cluster.objects.filter(**in_range).update(search_document=SEARCH_DOCUMENT)
+        # The members of the new clusters, new and older ones, are public now.
+        Organisation.objects.filter(
+            pk__in=Membership.objects.filter(
+                **{f"cluster__{name}": value for name, value in in_range.items()}
+            ).values("organisation")
+        ).refresh_cluster_counts()
         counts["countries"] = len(countries)
         return counts
 
@@ -117,13 +128,12 @@ class DemoData:
             if self.rng.random() < 0.7:
                 # The number the cluster states counts members not listed here too.
                 cluster.member_count = len(cluster_memberships) + self.rng.randint(0, 40)
-            cluster.search_text, cluster.member_types = derived_columns(
-                cluster,
-                [
-                    (organisation.name, organisation.type)
-                    for _, organisation, _, _ in cluster_memberships
-                ],
-            )
+            members = [
+                (organisation.name, organisation.type)
+                for _, organisation, _, _ in cluster_memberships
+            ]
+            for name, value in derived_columns(cluster, members).items():
+                setattr(cluster, name, value)
             clusters.append(cluster)
             tags.append(cluster_tags)
             memberships.extend(cluster_memberships)
@@ -291,9 +301,12 @@ class DemoData:
         key = (self.fold(name), country)  # as Organisation.key(name, country)
         if key in self.organisations:
             return self.organisations[key]
+        slug = organisation_slug(name, country, self.organisation_slugs.__contains__)
+        self.organisation_slugs.add(slug)
         organisation = Organisation(
             name=name,
             name_key=key[0],
+            slug=slug,
             type=kind,
             country=country,
             website=f"https://{make_slug(name)}.example.org/" if rng.random() < 0.7 else "",

@@ -6,27 +6,29 @@ from clusters.models.clusters import (
     DERIVED_FIELDS,
     RESERVED_SLUGS,
     SEARCH_DOCUMENT,
-    SEARCHED_FIELDS,
     STALE_AFTER,
     Cluster,
     ClusterQuerySet,
-    derived_columns,
 )
 from clusters.models.corrections import CURRENT_VALUE_MAX_LENGTH, CorrectionSuggestion
+from clusters.models.derived import MEMBER_COUNT_FIELDS, SEARCHED_FIELDS, derived_columns
 from clusters.models.organisations import (
     EARLIEST_FOUNDING_YEAR,
     Membership,
     Organisation,
     OrganisationQuerySet,
+    OrganisationRedirect,
     current_year,
 )
 from clusters.models.review import REVIEW_REASONS, review_conditions
 from clusters.models.taxonomies import FieldOfActivity, InnovationType, MemberService, Term
 
 __all__ = [
-    "CURRENT_VALUE_MAX_LENGTH", "DERIVED_FIELDS", "EARLIEST_FOUNDING_YEAR", "RESERVED_SLUGS",
+    "CURRENT_VALUE_MAX_LENGTH", "DERIVED_FIELDS", "EARLIEST_FOUNDING_YEAR",
+    "MEMBER_COUNT_FIELDS", "RESERVED_SLUGS",
     "REVIEW_REASONS", "SEARCHED_FIELDS", "SEARCH_DOCUMENT", "STALE_AFTER", "Cluster",
     "ClusterQuerySet", "CorrectionSuggestion", "FieldOfActivity", "InnovationType",
-    "MemberService", "Membership", "Organisation", "OrganisationQuerySet", "SlugRedirect",
+    "MemberService", "Membership", "Organisation", "OrganisationQuerySet",
+    "OrganisationRedirect", "SlugRedirect",
     "Term", "current_year", "derived_columns", "history_ids", "review_conditions",
 ]  # fmt: skip

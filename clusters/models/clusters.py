@@ -2,6 +2,7 @@
 
 from collections import defaultdict
 from datetime import timedelta
+from functools import cached_property
 
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -24,12 +25,14 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from clusters.eccp import standing as eccp_standing
+from clusters.eccp import validate_profile_url
 from clusters.models import choices
 from clusters.models.addresses import SlugRedirect
+from clusters.models.derived import MEMBER_COUNT_FIELDS, SEARCHED_FIELDS, derived_columns
 from clusters.models.organisations import (
     EARLIEST_FOUNDING_YEAR,
     Membership,
-    Organisation,
     current_year,
 )
 from clusters.models.review import REVIEW_REASONS, review_conditions
@@ -43,14 +46,12 @@ from core.validators import NotReserved
 RESERVED_SLUGS = frozenset({"map", "register"})
 
 # Columns computed from others for search and filters: history leaves them out.
-DERIVED_FIELDS = ["sort_name", "search_text", "search_document", "member_types"]
+DERIVED_FIELDS = [
+    "sort_name", "search_text", "search_document", "member_types", *MEMBER_COUNT_FIELDS,
+]  # fmt: skip
 # An entry nobody has verified for this long says so on its page and is faded on the map.
 STALE_AFTER = timedelta(days=548)
 
-# A cluster's own text that the search reads, besides its members' names.
-SEARCHED_FIELDS = [
-    "name", "also_known_as", "city", "region", "short_description", "description",
-]  # fmt: skip
 # The full-text document of a cluster on PostgreSQL, from its derived columns.
 SEARCH_DOCUMENT = SearchVector("sort_name", weight="A", config="simple") + SearchVector(
     "search_text", weight="C", config="simple"
@@ -122,27 +123,15 @@ class ClusterQuerySet(models.QuerySet):
             members[cluster_id].append((name, kind))
         changed = list(self.only("pk", *SEARCHED_FIELDS))
         for cluster in changed:
-            cluster.search_text, cluster.member_types = derived_columns(
-                cluster, members[cluster.pk]
-            )
-        Cluster.objects.bulk_update(changed, ["search_text", "member_types"], batch_size=1000)
+            for name, value in derived_columns(cluster, members[cluster.pk]).items():
+                setattr(cluster, name, value)
+        Cluster.objects.bulk_update(
+            changed, ["search_text", "member_types", *MEMBER_COUNT_FIELDS], batch_size=1000
+        )
         if connection.vendor == "postgresql":
             Cluster.objects.filter(pk__in=[cluster.pk for cluster in changed]).update(
                 search_document=SEARCH_DOCUMENT
             )
-
-
-def derived_columns(cluster, members):
-    """(search_text, member_types) of a cluster, from its own text and its members as
-    (name, type) pairs: the one definition of what those columns hold, for every writer.
-
-    search_text is the cluster's text and its members' names, folded; member_types the types
-    of its members, space-separated in the order of Organisation.Type.
-    """
-    texts = [getattr(cluster, name) for name in SEARCHED_FIELDS]
-    search_text = fold(" ".join([*texts, *(name for name, _kind in members)]))
-    kinds = {kind for _name, kind in members}
-    return search_text, " ".join(kind for kind in Organisation.Type.values if kind in kinds)
 
 
 class Cluster(models.Model):
@@ -234,7 +223,9 @@ class Cluster(models.Model):
         default=EccpRegistration.UNKNOWN,
         help_text=_("Registered on the European Cluster Collaboration Platform."),
     )
-    eccp_profile_url = models.URLField(_("ECCP profile"), max_length=300, blank=True)
+    eccp_profile_url = models.URLField(
+        _("ECCP profile"), max_length=300, blank=True, validators=[validate_profile_url]
+    )
     activity_status = models.CharField(
         _("activity status"),
         max_length=10,
@@ -319,6 +310,14 @@ class Cluster(models.Model):
     # The types of its member organisations, space-separated, so that the "has a member that
     # is" filter and its counts need no join through every membership.
     member_types = models.CharField(max_length=200, editable=False, default="")
+    # How many members of each type it lists (MEMBER_COUNT_FIELDS), so that statistics and
+    # the ECCP's criteria add up columns rather than join every membership.
+    social_economy_enterprise_members = models.PositiveIntegerField(editable=False, default=0)
+    mainstream_enterprise_members = models.PositiveIntegerField(editable=False, default=0)
+    civil_society_members = models.PositiveIntegerField(editable=False, default=0)
+    local_authority_members = models.PositiveIntegerField(editable=False, default=0)
+    education_research_members = models.PositiveIntegerField(editable=False, default=0)
+    other_members = models.PositiveIntegerField(editable=False, default=0)
 
     objects = ClusterQuerySet.as_manager()
     history = HistoricalRecords(
@@ -457,6 +456,11 @@ class Cluster(models.Model):
         """(latitude, longitude) where the map shows the cluster: its coordinates, or its
         country's reference point; None when neither is known."""
         return map_point(self.latitude, self.longitude, self.country)
+
+    @cached_property
+    def eccp_standing(self):
+        """How the cluster stands against the ECCP's criteria (clusters.eccp.EccpStanding)."""
+        return eccp_standing(self)
 
     @property
     def is_from_seed(self):

@@ -41,6 +41,7 @@ def set_members(cluster, rows, reason=""):
         default_change_reason=reason,
     )
     Cluster.objects.filter(pk=cluster.pk).refresh_derived()
+    Organisation.objects.filter(pk__in=roles.keys() | current.keys()).refresh_cluster_counts()
     directory_changed()
 
 
@@ -50,22 +51,27 @@ def organisations_for(rows, reason=""):
     or a new one.
 
     A registration sent at the same moment may create the same organisation: the unique
-    constraint lets one row in, the other insert is skipped, and both then read it.
+    constraint lets one row in, the other insert is skipped, and both then read it. One that
+    took the slug a new organisation was to have makes it try again with another.
     """
     wanted = {}
     for row in rows:
         wanted.setdefault(Organisation.key(row["name"], row["country"]), row)
     found = _with_keys(wanted)
     missing = [key for key in wanted if key not in found]
-    if missing:
+    for _attempt in range(3):
+        if not missing:
+            break
+        new = [_new_organisation(wanted[key]) for key in missing]
         Organisation.objects.bulk_create(
-            [_new_organisation(wanted[key]) for key in missing], ignore_conflicts=True
+            Organisation.objects.with_unique_slugs(new), ignore_conflicts=True
         )
         created = _with_keys(missing)
         Organisation.history.bulk_history_create(
             list(created.values()), default_change_reason=reason
         )
         found |= created
+        missing = [key for key in missing if key not in found]
     # Where the register knows less than the form says, the form fills it in.
     improved = []
     for key, organisation in found.items():

@@ -2,7 +2,7 @@
 
 from django.db import transaction
 
-from clusters.models import Cluster, Membership, SlugRedirect
+from clusters.models import Cluster, Membership, OrganisationRedirect, SlugRedirect
 from core.page_cache import directory_changed
 
 TAXONOMIES = ("fields_of_activity", "services", "innovation_types", "thematic_areas")
@@ -68,6 +68,11 @@ def merge_organisations(kept, duplicates, by=None):
             membership.save(update_fields=["organisation"])
             cluster_ids.add(membership.cluster_id)
     for duplicate in duplicates:
+        # Its address, and those it had, lead to the kept one.
+        OrganisationRedirect.objects.filter(organisation=duplicate).update(organisation=kept)
+        OrganisationRedirect.objects.update_or_create(
+            old_slug=duplicate.slug, defaults={"organisation": kept}
+        )
         duplicate._change_reason = reason
         duplicate._history_user = by
         duplicate.delete()

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from cases.models import CaseStudy, CaseStudyLink
 from clusters.models import Cluster, CorrectionSuggestion, Membership, Organisation
+from clusters.services import merging
 from themes.models import JoinRequest, ThematicArea
 
 CURATED_APPS = ["clusters", "themes", "cases"]
@@ -85,6 +86,10 @@ def every_kind_of_row(seed):
     cluster.name = "Torino Social Impact (renamed)"
     cluster.slug = "torino-social-impact-renamed"
     cluster.save()
+    kept = Organisation.objects.create(name="Caritas Polska", type="civil_society", country="PL")
+    merging.merge_organisations(
+        kept, [Organisation.objects.create(name="Caritas PL", country="PL")]
+    )
 
 
 def test_every_model_has_an_admin():
