@@ -12,6 +12,7 @@ from django_countries import countries
 
 from clusters.listing import PARAMETERS, ClusterListing
 from clusters.models import Cluster
+from clusters.organisations import members_of
 from core.page_cache import cached_page
 from core.ratelimits import count_export
 from themes.models import ThematicArea
@@ -44,8 +45,9 @@ STORED_FIELDS = [
 ]
 
 
-def records(clusters, request):
-    """The export record of each of these clusters, read a chunk at a time.
+def records(clusters, request, keyed=False):
+    """The export record of each of these clusters, read a chunk at a time; with `keyed`,
+    (the cluster's key, its record).
 
     Rows are read as values, not model instances, and each chunk's taxonomies in one query
     each: three to five times faster, 1.6 s for a full export of 10,000 clusters.
@@ -75,7 +77,8 @@ def records(clusters, request):
             for field in ("updated_at", "last_verified_at"):
                 if row[field] is not None:
                     row[field] = row[field].isoformat()
-            yield {field: row[field] for field in EXPORT_FIELDS}
+            record = {field: row[field] for field in EXPORT_FIELDS}
+            yield (row["pk"], record) if keyed else record
 
 
 def slugs_by_cluster(links, term):
@@ -141,6 +144,12 @@ def clusters_json(request):
     # The key last, so that pages neither repeat nor skip clusters that sort alike.
     clusters = clusters.order_by(*clusters.query.order_by, "pk")
     page = Paginator(clusters, size).get_page(request.GET.get("page"))
+    found = list(records(page.object_list, request, keyed=True))
+    members = members_of([pk for pk, _ in found])
+    for pk, record in found:
+        record["members"] = [
+            member_record(request, membership) for membership in members.get(pk, [])
+        ]
     return JsonResponse(
         {
             "count": page.paginator.count,
@@ -151,9 +160,23 @@ def clusters_json(request):
             "previous": page_address(request, page.previous_page_number())
             if page.has_previous()
             else None,
-            "clusters": list(records(page.object_list, request)),
+            "clusters": [record for _, record in found],
         }
     )
+
+
+def member_record(request, membership):
+    """A member of a cluster in the JSON API: the organisation, its page, and its role."""
+    organisation = membership.organisation
+    return {
+        "name": organisation.name,
+        "slug": organisation.slug,
+        "url": request.build_absolute_uri(organisation.get_absolute_url()),
+        "type": organisation.type,
+        "country": organisation.country.code,
+        "role": membership.role,
+        "since": membership.since,
+    }
 
 
 def page_size(value):

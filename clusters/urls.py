@@ -1,6 +1,6 @@
 from django.urls import path
 
-from clusters import exports, map_data, thematic_areas, views
+from clusters import exports, map_data, organisation_views, thematic_areas, views
 
 app_name = "clusters"
 
@@ -19,6 +19,7 @@ urlpatterns = [
 api_urlpatterns = [
     path("clusters.json", exports.clusters_json, name="clusters_json"),
     path("clusters.geojson", map_data.clusters_geojson, name="clusters_geojson"),
+    path("organisations.json", organisation_views.organisations_json, name="organisations_json"),
     path("clusters/grid.geojson", map_data.clusters_grid, name="clusters_grid"),
     path("places.json", views.locate_place, name="locate_place"),
     path("cluster-names.json", views.cluster_names, name="cluster_names"),

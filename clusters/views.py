@@ -17,6 +17,7 @@ from clusters.geocoding import locate
 from clusters.listing import PARAMETERS, ClusterListing
 from clusters.map_data import GRID_ABOVE
 from clusters.models import Cluster, SlugRedirect
+from clusters.organisations import sharing_members
 from clusters.services import corrections, registration, self_service
 from core.forms import error_summary, receive
 from core.page_cache import cached_page
@@ -74,6 +75,7 @@ def cluster_detail(request, slug):
             "member_total": len(memberships),
             "thematic_areas": cluster.thematic_areas.public(),
             "case_studies": cluster.case_studies.published(),
+            "sharing": sharing_members(cluster),
             "navigation": "clusters",
         },
     )

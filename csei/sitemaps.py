@@ -5,13 +5,16 @@ from django.db.models import Max
 from django.urls import reverse
 
 from cases.models import CaseStudy
-from clusters.models import Cluster
+from clusters.models import Cluster, Organisation
 from themes.models import ThematicArea
 
 
 class StaticPageSitemap(Sitemap):
     def items(self):
-        return ["home", "clusters:list", "themes:list", "cases:list", "about", "privacy"]
+        return [
+            "home", "clusters:list", "organisations:list", "themes:list", "cases:list",
+            "about", "privacy",
+        ]  # fmt: skip
 
     def location(self, item):
         return reverse(item)
@@ -40,6 +43,16 @@ class ClusterSitemap(LatestInQuery, Sitemap):
         return cluster.updated_at
 
 
+class OrganisationSitemap(Sitemap):
+    """The public organisations only: one in no published cluster has no page."""
+
+    changefreq = "monthly"
+    limit = LIMIT
+
+    def items(self):
+        return Organisation.objects.public().only("slug").order_by("pk")
+
+
 class ThematicAreaSitemap(LatestInQuery, Sitemap):
     limit = LIMIT
 
@@ -63,6 +76,7 @@ class CaseStudySitemap(LatestInQuery, Sitemap):
 sitemaps = {
     "pages": StaticPageSitemap,
     "clusters": ClusterSitemap,
+    "organisations": OrganisationSitemap,
     "themes": ThematicAreaSitemap,
     "cases": CaseStudySitemap,
 }

@@ -28,6 +28,7 @@ urlpatterns = [
         name="sitemap_section",
     ),
     path("clusters/", include("clusters.urls")),
+    path("organisations/", include("clusters.organisation_urls")),
     path("api/", include((api_urlpatterns, "api"))),
     path(
         "themes/",

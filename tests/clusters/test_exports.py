@@ -124,7 +124,7 @@ def test_the_json_describes_each_cluster_with_the_csv_fields(
 
     [record] = json_records(anonymous)
 
-    assert list(record) == EXPORT_FIELDS
+    assert list(record) == [*EXPORT_FIELDS, "members"]
     assert record["country"] == "NL"
     assert record["eccp_registered"] == "yes"
     assert record["year_founded"] == 2019
@@ -316,8 +316,9 @@ def test_a_page_of_json_reads_the_same_number_of_queries_whatever_its_size(
     make_many_clusters(count)
 
     # 1. the fields of activity and 2. the public thematic areas, to read the filters;
-    # 3. the count; 4. the page of clusters; 5. their fields of activity; 6. their themes.
-    with django_assert_num_queries(6):
+    # 3. the count; 4. the page of clusters; 5. their fields of activity; 6. their themes;
+    # 7. their members.
+    with django_assert_num_queries(7):
         response = anonymous.get(f"{JSON}?country=FR&field=ecology&page_size={count}")
 
     assert len(response.json()["clusters"]) == count

@@ -8,6 +8,7 @@ from django.db import DatabaseError, connections
 
 from cases.models import CaseStudy
 from clusters.models import Cluster
+from clusters.services.members import set_members
 from csei.sitemaps import ClusterSitemap
 from themes.models import ThematicArea
 
@@ -173,12 +174,15 @@ def test_the_sitemap_lists_every_public_page_once(anonymous, seed):
     paths = {location.removeprefix("http://testserver") for location in locations}
 
     assert len(locations) == len(paths)
-    static_pages = {"/", "/clusters/", "/themes/", "/cases/", "/about/", "/privacy/"}
+    static_pages = {
+        "/", "/clusters/", "/organisations/", "/themes/", "/cases/", "/about/", "/privacy/",
+    }  # fmt: skip
     clusters = {cluster.get_absolute_url() for cluster in Cluster.objects.published()}
+    organisations = {"/organisations/unimos-foundation/"}
     themes = {theme.get_absolute_url() for theme in ThematicArea.objects.public()}
     cases = {case.get_absolute_url() for case in CaseStudy.objects.published()}
     assert (len(clusters), len(themes), len(cases)) == (62, 7, 4)
-    assert paths == static_pages | clusters | themes | cases
+    assert paths == static_pages | clusters | organisations | themes | cases
 
 
 def test_the_sitemap_leaves_out_what_the_public_may_not_see(anonymous, make_cluster):
@@ -188,6 +192,7 @@ def test_the_sitemap_leaves_out_what_the_public_may_not_see(anonymous, make_clus
         for status in Cluster.Status
         if status != Cluster.Status.PUBLISHED
     ]
+    set_members(hidden[0], [{"name": "Hidden member", "type": "other", "country": "FR"}])
     proposed = ThematicArea.objects.create(name="Proposed theme", status="proposed")
     draft = CaseStudy.objects.create(title="Draft case", status=CaseStudy.Status.DRAFT)
 
@@ -198,6 +203,7 @@ def test_the_sitemap_leaves_out_what_the_public_may_not_see(anonymous, make_clus
     assert published.get_absolute_url() in paths
     for cluster in hidden:
         assert cluster.get_absolute_url() not in paths
+    assert "/organisations/hidden-member/" not in paths
     assert proposed.get_absolute_url() not in paths
     assert draft.get_absolute_url() not in paths
 
@@ -205,7 +211,7 @@ def test_the_sitemap_leaves_out_what_the_public_may_not_see(anonymous, make_clus
 def test_the_sitemap_is_an_index_of_one_file_a_section(anonymous, seed):
     assert sitemap_files(anonymous) == [
         f"http://testserver/sitemap-{section}.xml"
-        for section in ("pages", "clusters", "themes", "cases")
+        for section in ("pages", "clusters", "organisations", "themes", "cases")
     ]
 
 
@@ -230,8 +236,9 @@ def test_the_index_reads_the_same_queries_whatever_the_number_of_clusters(
     anonymous, seed, django_assert_num_queries
 ):
     # 1-3. the newest change of the clusters, the thematic areas and the case studies;
-    # 4-6. how many of each, to know how many files they take.
-    with django_assert_num_queries(6):
+    # 4-7. how many of each and of the public organisations, to know how many files they
+    # take.
+    with django_assert_num_queries(7):
         anonymous.get("/sitemap.xml")
 
 

@@ -24,8 +24,9 @@ FILTERED = (
 # 5. their fields of activity.
 LIST_QUERIES = 5
 # 1. the cluster; 2. its members and their organisations; 3. its fields of activity;
-# 4. its services; 5. its innovation types; 6. its public thematic areas; 7. its case studies.
-DETAIL_QUERIES = 7
+# 4. its services; 5. its innovation types; 6. its public thematic areas; 7. its case studies;
+# 8. the clusters that share members with it.
+DETAIL_QUERIES = 8
 # 1. the published clusters counted by country, which the figures add up; 2. the public
 # thematic areas; 3. the latest clusters; 4. their fields of activity.
 HOME_QUERIES = 4
