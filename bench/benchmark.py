@@ -46,6 +46,9 @@ TIMEOUT_SECONDS = 60
 LONGEST_RUN = 60
 FILTER_COMBINATIONS = 200
 CLUSTER_PAGES = 50
+# Organisation pages of the mix: spread over the table, and those in the most clusters.
+ORGANISATION_PAGES = 20
+LARGEST_ORGANISATIONS = 5
 # Addresses of each group run through the test client to count their queries.
 QUERY_SAMPLE = 10
 SEARCHES = [
@@ -70,7 +73,13 @@ TARGETS = [
         for group in ("list", "search", "filters")
         for mode, limit in (("uncached", 0.03), ("cached", 0.40))
     ),
+    *(
+        (group, mode, "share", limit)
+        for group in ("organisations", "statistics")
+        for mode, limit in (("uncached", 0.03), ("cached", 0.40))
+    ),
     ("cluster", "uncached", "share", 0.10),
+    ("organisation", "uncached", "share", 0.10),
     ("home", "uncached", "share", 0.05),
     ("home", "cached", "share", 0.40),
     ("map", "any", "kilobytes", 100),
@@ -78,7 +87,19 @@ TARGETS = [
     ("geojson", "cached", "share", 0.20),
     *(
         (group, mode, "growth", 1.5 if group == "search" else 1.3)
-        for group in ("home", "list", "search", "filters", "cluster", "map", "geojson", "grid")
+        for group in (
+            "home",
+            "list",
+            "search",
+            "filters",
+            "cluster",
+            "map",
+            "geojson",
+            "grid",
+            "organisations",
+            "organisation",
+            "statistics",
+        )
         for mode in MODES
     ),
 ]
@@ -289,7 +310,26 @@ def url_mix(environment, folder):
                  "/api/clusters.json?country=DE&page=3", "/api/clusters.json?page_size=1000"],
         "export": [f"/clusters/export.csv?{urlencode(query)}" for query in EXPORT_FILTERS],
         "themes": ["/themes/"],
+        "organisations": ["/organisations/", "/organisations/?page=2",
+                          "/organisations/?type=local_authority&sort=-clusters",
+                          "/organisations/?country=FR&clusters=2", "/organisations/?q=paris",
+                          "/organisations/?country=PL&q=terra"],
+        "organisation": [f"/organisations/{slug}/" for slug in values["organisations"]],
+        "statistics": ["/statistics/", "/statistics/?country=PL",
+                       "/statistics/?field=local-food-and-sustainable-agriculture",
+                       "/statistics/?model=ptce&eccp=no", "/statistics/?q=green"],
     }  # fmt: skip
+
+
+def organisation_slugs():
+    """Public organisations spread over the table, and those in the most clusters."""
+    from clusters.models import Organisation
+
+    public = Organisation.objects.public()
+    slugs = list(public.order_by("pk").values_list("slug", flat=True))
+    spread = slugs[:: max(1, len(slugs) // ORGANISATION_PAGES)][:ORGANISATION_PAGES]
+    largest = public.order_by("-published_cluster_count").values_list("slug", flat=True)
+    return spread + list(largest[:LARGEST_ORGANISATIONS])
 
 
 def write_values():
@@ -314,6 +354,8 @@ def write_values():
         },
         # Spread over the whole table, old rows and new.
         "slugs": slugs[:: max(1, len(slugs) // CLUSTER_PAGES)][:CLUSTER_PAGES],
+        # Members of one cluster and of many alike.
+        "organisations": organisation_slugs(),
     }
     Path(os.environ["BENCH_FILE"]).write_text(json.dumps(values))
 

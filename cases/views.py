@@ -10,9 +10,14 @@ from themes.models import ThematicArea
 published_cluster = Prefetch("cluster", queryset=Cluster.objects.published())
 
 
+public_thematic_areas = Prefetch("thematic_areas", queryset=ThematicArea.objects.public())
+
+
 @cached_page()
 def case_list(request):
-    case_studies = CaseStudy.objects.published().prefetch_related(published_cluster)
+    case_studies = CaseStudy.objects.published().prefetch_related(
+        published_cluster, public_thematic_areas
+    )
     return render(
         request,
         "cases/case_list.html",
@@ -24,9 +29,9 @@ def case_list(request):
 def case_detail(request, slug):
     case_study = get_object_or_404(
         CaseStudy.objects.published().prefetch_related(
-            published_cluster,
+            Prefetch("cluster", queryset=Cluster.objects.published().for_list()),
             "links",
-            Prefetch("thematic_areas", queryset=ThematicArea.objects.public()),
+            public_thematic_areas,
         ),
         slug=slug,
     )

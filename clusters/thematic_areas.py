@@ -14,6 +14,9 @@ from core.forms import error_summary, receive
 from core.page_cache import cached_page
 from themes.models import ThematicArea
 
+# The clusters a thematic area's page shows as cards.
+CLUSTERS_SHOWN = 12
+
 
 @cached_page()
 def theme_list(request):
@@ -29,12 +32,22 @@ def theme_list(request):
 
 def theme_detail(request, slug):
     thematic_area = get_object_or_404(ThematicArea.objects.public(), slug=slug)
+    clusters = thematic_area.clusters.published()
+    by_country = dict(
+        clusters.order_by()
+        .values("country")
+        .annotate(count=Count("pk"))
+        .values_list("country", "count")
+    )
     return render(
         request,
         "themes/theme_detail.html",
         {
             "thematic_area": thematic_area,
-            "clusters": thematic_area.clusters.published().for_list(),
+            # The first of them: the list, the map and the statistics show them all.
+            "clusters": clusters.order_by("sort_name").for_list()[:CLUSTERS_SHOWN],
+            "cluster_total": sum(by_country.values()),
+            "by_country": {code: count for code, count in by_country.items() if code},
             "case_studies": thematic_area.case_studies.published(),
             "form": JoinRequestForm(thematic_area=thematic_area),
             "navigation": "themes",

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "clusters",
     "themes",
     "cases",
+    "network",
 ]
 
 MIDDLEWARE = [

@@ -19,6 +19,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from clusters.admin.history import HistoryMixin
 from clusters.admin.merge import MergeMixin
+from clusters.eccp import meeting_criteria
 from clusters.models import REVIEW_REASONS, Cluster, Membership
 from clusters.resources import ClusterResource
 from clusters.services import curation, merging, moderation, self_service
@@ -75,6 +76,21 @@ class DuplicateFilter(admin.SimpleListFilter):
         return queryset
 
 
+class EccpInvitationFilter(admin.SimpleListFilter):
+    """The clusters to invite onto the European Cluster Collaboration Platform."""
+
+    title = _("ECCP criteria")
+    parameter_name = "eccp_criteria"
+
+    def lookups(self, request, model_admin):
+        return [("ready", _("Meets the criteria but not registered"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "ready":
+            return meeting_criteria(queryset).exclude(eccp_registered=Cluster.EccpRegistration.YES)
+        return queryset
+
+
 class ClusterAdminForm(forms.ModelForm):
     """The change form, which also carries the moderation buttons."""
 
@@ -104,8 +120,8 @@ class ClusterAdmin(
     # Publication status first: "Pending review" there is the moderation queue, one click away.
     list_filter = [
         "status", ReviewFilter, DuplicateFilter, ("country", CountryFilter), "model",
-        "legal_structure", "eccp_registered", "activity_status", "source", "label",
-        "fields_of_activity",
+        "legal_structure", "eccp_registered", EccpInvitationFilter, "activity_status", "source",
+        "label", "fields_of_activity",
     ]  # fmt: skip
     list_per_page = 50
     date_hierarchy = "updated_at"

@@ -14,15 +14,20 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from clusters.listing import PARAMETERS
-from clusters.models import Cluster, FieldOfActivity
+from clusters.models import Cluster, FieldOfActivity, Organisation
+from clusters.organisations import CLUSTER_RANGES
+from clusters.organisations import PARAMETERS as ORGANISATION_PARAMETERS
 from core.text import fold
 from tests.fuzzing import assert_nothing_injected, rolled_back, texts
 from themes.models import ThematicArea
 
 pytestmark = pytest.mark.usefixtures("seed")
 
-PAGES = ["/clusters/", "/clusters/map/"]
-DATA = ["/clusters/export.csv", "/api/clusters.json", "/api/clusters.geojson"]
+PAGES = ["/clusters/", "/clusters/map/", "/organisations/", "/statistics/"]
+DATA = [
+    "/clusters/export.csv", "/api/clusters.json", "/api/clusters.geojson",
+    "/api/organisations.json", "/statistics/countries.csv", "/statistics/members-by-model.csv",
+]  # fmt: skip
 GRID = "/api/clusters/grid.geojson"
 # What the registration form's pin and the cluster fields ask for as a person types.
 PLACES = "/api/places.json"
@@ -40,16 +45,20 @@ def known_values():
     values += ThematicArea.objects.values_list("slug", flat=True)
     for choices in (
         Cluster.Model, Cluster.LegalStructure, Cluster.MapPrecision, Cluster.ActivityStatus,
+        Organisation.Type,
     ):  # fmt: skip
         values += choices.values
-    return values + ["yes", "no", "unknown", "name", "-updated", "country", "-name"]
+    values += CLUSTER_RANGES
+    return values + ["yes", "no", "unknown", "name", "-updated", "country", "-name", "-clusters"]
 
 
 def queries():
     """{parameter: [values]} over every filter, the page and the map grid's view."""
     bbox = st.lists(numbers, min_size=0, max_size=5).map(",".join)
     value = st.one_of(st.sampled_from(known_values()), texts, numbers, bbox)
-    names = sorted({*PARAMETERS, "page_size", "zoom", "bbox", "utm_source"})
+    names = sorted(
+        {*PARAMETERS, *ORGANISATION_PARAMETERS, "page_size", "zoom", "bbox", "utm_source"}
+    )
     return st.dictionaries(st.sampled_from(names), st.lists(value, max_size=3), max_size=6)
 
 
@@ -78,7 +87,10 @@ def test_no_query_breaks_the_open_data(client, url):
             if response.status_code != 200:
                 return
             if url.endswith(".csv"):
-                list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+                content = (
+                    b"".join(response.streaming_content) if response.streaming else response.content
+                )
+                list(csv.reader(io.StringIO(content.decode())))
             else:
                 json.loads(response.content)
 

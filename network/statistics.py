@@ -1,0 +1,384 @@
+"""The statistics of the clusters a query string asks for: the list's filters, the list's
+counts. Each chart holds its numbers once, for the picture, the table beside it and its CSV.
+
+Every figure counts the published clusters the list would show with the same filters, and
+says what it leaves out (clusters whose country is not known, clusters that list no
+members). Four queries besides the list's own: the members by type (one pass, by country
+and model), how current the entries are, and when they were added.
+"""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from functools import cached_property
+
+from django.contrib.humanize.templatetags.humanize import intcomma
+from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models.functions import ExtractYear
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from clusters.geocoding import country_names
+from clusters.listing import ClusterListing
+from clusters.models import MEMBER_COUNT_FIELDS, Cluster, Organisation
+from network.charts import bar_chart, choropleth, stacked_chart
+
+# The member types, in the order the composition charts stack them, with the short names
+# their tables' headings use.
+MEMBER_TYPES = list(zip(Organisation.Type.values, MEMBER_COUNT_FIELDS, strict=True))
+SHORT_NAMES = {
+    "social_economy_enterprise": _("SEE"),
+    "mainstream_enterprise": _("ME"),
+    "civil_society": _("CSO"),
+    "local_authority": _("LA"),
+    "education_research": _("E&R"),
+    "other": _("Other"),
+}
+# A chart's CSV, by the name in its address.
+CHARTS = [
+    "countries", "models", "legal-structures", "fields", "members", "members-by-country",
+    "members-by-model", "eccp", "currency", "timeline",
+]  # fmt: skip
+
+
+@dataclass
+class Row:
+    """One line of a chart's table and CSV: what it counts, and how many."""
+
+    value: str
+    label: str
+    count: int
+    link: str = ""
+
+
+@dataclass
+class Chart:
+    slug: str
+    title: str
+    sentence: str
+    rows: list
+    # What the chart leaves out, said in words ("6 clusters whose country is not known").
+    notes: list = field(default_factory=list)
+    # The heading of the table's and the CSV's count column.
+    counted: str = _("Clusters")
+    kind: str = "bars"
+    drawing: object = None
+
+    def csv_header(self):
+        return ["value", "label", str(self.counted).lower()]
+
+    def csv_rows(self):
+        return [[row.value, row.label, row.count] for row in self.rows]
+
+
+@dataclass
+class CompositionChart(Chart):
+    """Members by type, one stacked bar a group (all clusters, a country, a model)."""
+
+    kind: str = "stacked"
+    groups: list = field(default_factory=list)
+
+    def csv_header(self):
+        return ["value", "label", "members", *Organisation.Type.values]
+
+    def csv_rows(self):
+        kinds = [kind for kind, _ in MEMBER_TYPES]
+        return [
+            [group.value, group.label, group.count, *(group.members[kind] for kind in kinds)]
+            for group in self.groups
+        ]
+
+
+@dataclass
+class Group:
+    value: str
+    label: str
+    count: int  # members listed
+    members: dict  # {type: members}
+    shares: list = field(default_factory=list)  # whole percents, in MEMBER_TYPES' order
+
+
+class Statistics:
+    """The charts of the clusters `query` asks for, built from one ClusterListing."""
+
+    def __init__(self, query):
+        self.listing = ClusterListing(query)
+        self.total = self.listing.total
+
+    def link(self, parameter, value):
+        return f"{reverse('clusters:list')}?{self.listing.query_with(parameter, [value])}"
+
+    def clusters_word(self, count):
+        return ngettext("%(count)s cluster", "%(count)s clusters", count) % {
+            "count": intcomma(count)
+        }
+
+    @cached_property
+    def counts(self):
+        """How current the entries are, and what some charts leave out: one query."""
+        seed = Q(source=Cluster.Source.SEED)
+        never = Q(last_verified_at__isnull=True)
+        year_ago = timezone.now() - timedelta(days=365)
+        fields = Cluster.fields_of_activity.through.objects.filter(cluster=OuterRef("pk"))
+        return self.listing.clusters.order_by().aggregate(
+            recent=Count("pk", filter=Q(last_verified_at__gte=year_ago)),
+            earlier=Count("pk", filter=Q(last_verified_at__lt=year_ago)),
+            mapping_only=Count("pk", filter=never & seed),
+            never=Count("pk", filter=never & ~seed),
+            seed=Count("pk", filter=seed),
+            no_field=Count("pk", filter=~Exists(fields)),
+        )
+
+    @cached_property
+    def composition(self):
+        """[(country, model, clusters, {type: members})], one pass over the clusters."""
+        rows = (
+            self.listing.clusters.order_by()
+            .values("country", "model")
+            .annotate(clusters=Count("pk"), **{name: Sum(name) for name in MEMBER_COUNT_FIELDS})
+        )
+        return [
+            (
+                row["country"],
+                row["model"],
+                row["clusters"],
+                {kind: row[name] or 0 for kind, name in MEMBER_TYPES},
+            )
+            for row in rows
+        ]
+
+    @cached_property
+    def charts(self):
+        return [
+            self.countries(),
+            self.by_choice("models", "model", _("Clusters by model"), Cluster.Model.choices),
+            self.by_choice(
+                "legal-structures",
+                "legal_structure",
+                _("Clusters by legal structure"),
+                Cluster.LegalStructure.choices,
+            ),
+            self.fields(),
+            *self.members(),
+            self.by_choice(
+                "eccp",
+                "eccp",
+                _("Registration on the European Cluster Collaboration Platform"),
+                Cluster.EccpRegistration.choices,
+            ),
+            self.currency(),
+            self.timeline(),
+        ]
+
+    def chart(self, slug):
+        return next(chart for chart in self.charts if chart.slug == slug)
+
+    def countries(self):
+        counts = self.listing.counts_within("country")
+        names = country_names()
+        rows = sorted(
+            (
+                Row(code, names.get(code, code), count, self.link("country", code))
+                for code, count in counts.items()
+                if count
+            ),
+            key=lambda row: (-row.count, row.label),
+        )
+        unknown = self.total - sum(row.count for row in rows)
+        notes = []
+        if unknown:
+            rows.append(Row("", str(_("Country not known")), unknown))
+            notes.append(
+                ngettext(
+                    "%(count)s cluster whose country is not known is not on the map.",
+                    "%(count)s clusters whose country is not known are not on the map.",
+                    unknown,
+                )
+                % {"count": unknown}
+            )
+        drawing = choropleth({row.value: row.count for row in rows if row.value})
+        if drawing.outside:
+            outside = ", ".join(names.get(code, code) for code in drawing.outside)
+            notes.append(_("Outside the map’s frame: %(countries)s.") % {"countries": outside})
+        return Chart(
+            "countries",
+            _("Clusters by country"),
+            _("How many of the %(clusters)s are in each country: the darker, the more.")
+            % {"clusters": self.clusters_word(self.total)},
+            rows,
+            notes,
+            kind="map",
+            drawing=drawing,
+        )
+
+    def by_choice(self, slug, parameter, title, choices):
+        """One bar for each value of a single-valued filter, from the list's own counts."""
+        counts = self.listing.counts_within(parameter)
+        rows = [
+            Row(value, str(label), counts.get(value, 0), self.link(parameter, value))
+            for value, label in choices
+            if counts.get(value)
+        ]
+        sentence = _("How the %(clusters)s divide by this, as their entries say it.") % {
+            "clusters": self.clusters_word(self.total)
+        }
+        notes = []
+        if parameter == "model":
+            notes.append(_("“Other” counts the clusters whose model is not known too."))
+        return Chart(slug, title, sentence, rows, notes, drawing=bar_chart(self.bars(rows)))
+
+    def bars(self, rows):
+        return [(row.label, row.count, row.link) for row in rows]
+
+    def fields(self):
+        counts = self.listing.counts_within("field")
+        terms = self.listing.filterset.terms["fields_of_activity"]
+        rows = sorted(
+            (
+                Row(slug, name, counts.get(slug, 0), self.link("field", slug))
+                for _, slug, name in terms
+                if counts.get(slug)
+            ),
+            key=lambda row: -row.count,
+        )
+        notes = [_("A cluster may work in several fields: the bars add up to more than it.")]
+        if self.counts["no_field"]:
+            rows.append(Row("", str(_("No field given")), self.counts["no_field"]))
+        return Chart(
+            "fields",
+            _("Clusters by field of activity"),
+            _("How many of the %(clusters)s work in each field.")
+            % {"clusters": self.clusters_word(self.total)},
+            rows,
+            notes,
+            drawing=bar_chart(self.bars(rows)),
+        )
+
+    def members(self):
+        """Member composition: overall, by country and by model."""
+        kinds = [kind for kind, _ in MEMBER_TYPES]
+        labels = dict(Organisation.Type.choices)
+        overall = dict.fromkeys(kinds, 0)
+        by_country, by_model = {}, {}
+        for country, model, _clusters, members in self.composition:
+            for kind, count in members.items():
+                overall[kind] += count
+                by_country.setdefault(country, dict.fromkeys(kinds, 0))[kind] += count
+                by_model.setdefault(model, dict.fromkeys(kinds, 0))[kind] += count
+        notes = []
+        listed = sum(overall.values())
+        empty = self.total - sum(
+            clusters for _, _, clusters, members in self.composition if any(members.values())
+        )
+        names = country_names()
+        groups_overall = [Group("", str(_("All members listed")), listed, overall)]
+        groups_country = sorted(
+            (
+                Group(code, names.get(code, str(_("Country not known"))), sum(v.values()), v)
+                for code, v in by_country.items()
+                if sum(v.values())
+            ),
+            key=lambda group: (-group.count, group.label),
+        )
+        models = dict(Cluster.Model.choices)
+        groups_model = [
+            Group(value, str(models[value]), sum(by_model[value].values()), by_model[value])
+            for value in models
+            if sum(by_model.get(value, {}).values())
+        ]
+        if empty:
+            notes.append(
+                ngettext(
+                    "%(count)s cluster lists no members yet: it is not counted here.",
+                    "%(count)s clusters list no members yet: they are not counted here.",
+                    empty,
+                )
+                % {"count": empty}
+            )
+        charts = []
+        for slug, title, sentence, groups in [
+            (
+                "members",
+                _("Member organisations by type"),
+                _("What the %(members)s member organisations listed by these clusters are."),
+                groups_overall,
+            ),
+            (
+                "members-by-country",
+                _("Member organisations by type, country by country"),
+                _("The share of each type among the members listed, in each country."),
+                groups_country,
+            ),
+            (
+                "members-by-model",
+                _("Member organisations by type, model by model"),
+                _("The share of each type among the members listed, for each model of cluster."),
+                groups_model,
+            ),
+        ]:
+            drawing = stacked_chart([(group.label, group.members) for group in groups], kinds)
+            for group, bar in zip(groups, drawing.bars, strict=True):
+                group.shares = [bar.shares[kind] for kind in kinds]
+            charts.append(
+                CompositionChart(
+                    slug,
+                    title,
+                    sentence % {"members": intcomma(listed)},
+                    [Row(kind, str(labels[kind]), overall[kind]) for kind in kinds],
+                    notes,
+                    counted=_("Members"),
+                    drawing=drawing,
+                    groups=groups,
+                )
+            )
+        return charts
+
+    def currency(self):
+        counts = self.counts
+        rows = [
+            Row("recent", str(_("Verified in the last 12 months")), counts["recent"]),
+            Row("earlier", str(_("Verified, but longer ago")), counts["earlier"]),
+            Row(
+                "mapping",
+                str(_("Never verified: as the 2021 mapping listed it")),
+                counts["mapping_only"],
+            ),
+            Row("never", str(_("Never verified since it was added")), counts["never"]),
+        ]
+        return Chart(
+            "currency",
+            _("How current the entries are"),
+            _(
+                "When a person (the cluster, through its link, or GECES staff) last confirmed "
+                "that each entry is true."
+            ),
+            rows,
+            drawing=bar_chart(self.bars(rows)),
+        )
+
+    def timeline(self):
+        years = (
+            self.listing.clusters.order_by()
+            .exclude(source=Cluster.Source.SEED)
+            .values(year=ExtractYear("published_at"))
+            .annotate(count=Count("pk"))
+            .order_by("year")
+        )
+        rows = []
+        if self.counts["seed"]:
+            rows.append(Row("mapping", str(_("The 2021 mapping")), self.counts["seed"]))
+        for row in years:
+            year = row["year"]
+            label = str(year) if year else str(_("Date not known"))
+            rows.append(Row(str(year or ""), label, row["count"]))
+        return Chart(
+            "timeline",
+            _("Clusters added over time"),
+            _(
+                "The clusters of the GECES mapping of 2021, then those published each year "
+                "since, registered by their own people or added by staff."
+            ),
+            rows,
+            drawing=bar_chart(self.bars(rows)),
+        )
