@@ -1,16 +1,25 @@
 """Clusters as spreadsheet rows (CSV and XLSX), for staff to export and import in the admin.
 
 One row a cluster, with its taxonomies as slugs and its members one a line. The columns of
-the seed's clusters.csv are among them, so that file imports as it is. A row is matched to
-an existing cluster by its slug, or else by its name and country; a row that changes nothing
-is skipped, so exporting everything and importing it again changes nothing.
+the seed's spreadsheet (fixtures/geces-2021-clusters.csv) are among them, so that file
+imports as it is. A row is matched to an existing cluster by its slug, or else by its name
+and country; a row that changes nothing is skipped, so exporting everything and importing
+it again changes nothing.
+
+Reading a file writes nothing: each row is checked, and what it would change is kept in
+`planned` (see clusters.imports, which saves it all at once). What the rows refer to (the
+taxonomies, the clusters they match) is read in bulk before the first row, so that a row
+costs no query of its own beyond its model's validation.
 """
 
+import re
+from dataclasses import dataclass, field
+
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django_countries import countries
 from import_export import fields, resources, widgets
 
-from clusters.duplicates import flag_possible_duplicates
 from clusters.models import (
     Cluster,
     FieldOfActivity,
@@ -19,9 +28,6 @@ from clusters.models import (
     Membership,
     Organisation,
 )
-from clusters.services import moderation
-from clusters.services.members import set_members
-from core.page_cache import directory_changed
 from themes.models import ThematicArea
 
 IMPORT_REASON = "Spreadsheet import"
@@ -40,20 +46,37 @@ WHEN_EMPTY = {
 MEMBER_PARTS = ["name", "type", "role", "website", "country"]
 
 
+def member_line(parts):
+    """A member as a line of the members cell; a "|" in a name is written "\\|"."""
+    return " | ".join(" ".join(part.replace("|", "\\|").split()) for part in parts)
+
+
+def member_parts(line):
+    """The parts of a member's line, as member_line() wrote them."""
+    return [part.replace("\\|", "|").strip() for part in re.split(r"(?<!\\)\|", line)]
+
+
 class TermsWidget(widgets.ManyToManyWidget):
     def __init__(self, model):
         super().__init__(model, separator=";", field="slug")
+        # {slug: term}, read once for the whole file by ClusterResource.before_import.
+        self.known = None
 
     def clean(self, value, row=None, **kwargs):
+        if self.known is None:
+            self.known = {term.slug: term for term in self.model.objects.all()}
         slugs = [slug.strip() for slug in str(value or "").split(self.separator) if slug.strip()]
-        found = self.model.objects.filter(slug__in=slugs)
-        unknown = set(slugs) - set(found.values_list("slug", flat=True))
+        unknown = {slug for slug in slugs if slug not in self.known}
         if unknown:
             raise ValueError(f"Unknown: {', '.join(sorted(unknown))}.")
-        return found
+        return list({slug: self.known[slug] for slug in slugs}.values())
 
     def render(self, value, obj=None, **kwargs):
-        return "; ".join(sorted(term.slug for term in value.all())) if value is not None else ""
+        """The slugs of the terms: a relation's, or a list a row plans to give it."""
+        if value is None:
+            return ""
+        terms = value.all() if hasattr(value, "all") else value
+        return "; ".join(sorted(term.slug for term in terms))
 
 
 class MembersWidget(widgets.Widget):
@@ -64,7 +87,7 @@ class MembersWidget(widgets.Widget):
         for number, line in enumerate(str(value or "").splitlines(), start=1):
             if not line.strip():
                 continue
-            parts = [part.strip() for part in line.split("|")] + [""] * len(MEMBER_PARTS)
+            parts = member_parts(line) + [""] * len(MEMBER_PARTS)
             member = dict(zip(MEMBER_PARTS, parts, strict=False))
             member["type"] = member["type"] or Organisation.Type.OTHER
             member["role"] = member["role"] or Membership.Role.MEMBER
@@ -91,8 +114,10 @@ class MembersWidget(widgets.Widget):
     def render(self, value, obj=None, **kwargs):
         if obj is None or obj.pk is None:
             return ""
+        # The membership's organisation is read with it (prefetched) when the rows of a
+        # file are compared with what the directory holds.
         return "\n".join(
-            " | ".join(
+            member_line(
                 [
                     membership.organisation.name,
                     membership.organisation.type,
@@ -101,10 +126,26 @@ class MembersWidget(widgets.Widget):
                     membership.organisation.country.code or obj.country.code,
                 ]
             )
-            for membership in obj.memberships.select_related("organisation").order_by(
-                "organisation__name"
+            for membership in sorted(
+                obj.memberships.all(), key=lambda membership: membership.organisation.name
             )
         )
+
+
+@dataclass
+class PlannedRow:
+    """What saving one row of a file will write."""
+
+    cluster: Cluster
+    new: bool
+    terms: dict = field(default_factory=dict)  # {m2m field name: [terms]}
+    members: list | None = None  # None: the file has no members column
+    # The publication status the row asks for, which moderation gives it once it is saved.
+    status: str | None = None
+
+
+def cell_key(value):
+    return str(value or "").strip()
 
 
 class ClusterResource(resources.ModelResource):
@@ -135,10 +176,46 @@ class ClusterResource(resources.ModelResource):
         skip_unchanged = True
         report_skipped = True
         clean_model_instances = True
-        use_transactions = True
+        # Reading writes nothing, so it needs no transaction; clusters.imports saves a
+        # file's rows in one.
+        use_transactions = False
+
+    TERM_FIELDS = ["fields_of_activity", "services", "innovation_types", "thematic_areas"]
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.planned = []
+        self.matches = {}
 
     def dehydrate_members(self, cluster):
+        planned = getattr(cluster, "_planned_members", None)
+        if planned is not None:
+            return "\n".join(
+                member_line(member[part] for part in MEMBER_PARTS) for member in planned
+            )
         return self.fields["members"].widget.render(None, obj=cluster)
+
+    def before_import(self, dataset, **kwargs):
+        """Read at once what the rows refer to: the taxonomies' terms, and the clusters
+        the rows match, with their taxonomies and members to compare."""
+        for name in self.TERM_FIELDS:
+            widget = self.fields[name].widget
+            widget.known = {term.slug: term for term in widget.model.objects.all()}
+        headers = dataset.headers or []
+        slugs, names = set(), set()
+        for row in dataset.dict:
+            if "slug" in headers and cell_key(row.get("slug")):
+                slugs.add(cell_key(row["slug"]))
+            elif cell_key(row.get("name")):
+                names.add(cell_key(row["name"]))
+        matched = (
+            Cluster.objects.filter(Q(slug__in=slugs) | Q(name__in=names))
+            .prefetch_related(*self.TERM_FIELDS, "memberships__organisation")
+            .order_by("pk")
+        )
+        for cluster in matched:
+            self.matches.setdefault(("slug", cluster.slug), cluster)
+            self.matches.setdefault(("name", cluster.name, cluster.country.code), cluster)
 
     def before_import_row(self, row, **kwargs):
         """Empty cells of the seed's format mean "not known", and are written so."""
@@ -154,10 +231,11 @@ class ClusterResource(resources.ModelResource):
         return Cluster(status=Cluster.Status.PENDING)
 
     def get_instance(self, instance_loader, row):
-        clusters = Cluster.objects.all()
-        if row.get("slug"):
-            return clusters.filter(slug=row["slug"]).first()
-        return clusters.filter(name=row.get("name", ""), country=row.get("country", "")).first()
+        if cell_key(row.get("slug")):
+            return self.matches.get(("slug", cell_key(row["slug"])))
+        return self.matches.get(
+            ("name", cell_key(row.get("name")), cell_key(row.get("country")).upper())
+        )
 
     def import_field(self, field, instance, row, is_m2m=False, **kwargs):
         if field.column_name == "slug" and not row.get("slug"):
@@ -167,26 +245,6 @@ class ClusterResource(resources.ModelResource):
             # publication e-mails the submitter as the buttons of the entry's form do.
             return
         super().import_field(field, instance, row, is_m2m, **kwargs)
-
-    def before_save_instance(self, instance, row, **kwargs):
-        instance._change_reason = IMPORT_REASON
-        instance._imported_new = instance.pk is None
-        if kwargs.get("user"):
-            instance._history_user = kwargs["user"]
-
-    def after_save_instance(self, instance, row, **kwargs):
-        if "members" in row:
-            members = self.fields["members"].clean(row)
-            for member in members:
-                member["country"] = member["country"] or instance.country.code
-            set_members(instance, members, reason=IMPORT_REASON)
-        if instance._imported_new:
-            flag_possible_duplicates(instance)
-        if row.get("status") in Cluster.Status.values:
-            moderation.change_status(
-                instance, row["status"], by=kwargs.get("user"), reason=IMPORT_REASON
-            )
-        directory_changed()
 
     def import_instance(self, instance, row, **kwargs):
         super().import_instance(instance, row, **kwargs)
@@ -202,12 +260,30 @@ class ClusterResource(resources.ModelResource):
                     "reason e-mailed to the submitter."
                 }
             )
+        # What the row gives the taxonomies and members, shown in the preview and saved by
+        # save_instance(); checked now, so that a bad line is reported with the row's other
+        # errors.
+        instance._planned_terms = {}
+        for name in self.TERM_FIELDS:
+            if self.fields[name].column_name in row:
+                try:
+                    instance._planned_terms[name] = self.fields[name].clean(row)
+                except ValueError as problem:
+                    raise ValidationError({name: str(problem)}) from problem
+        instance._planned_members = None
         if "members" in row:
-            # Checked now, so that a bad member line is reported with the row's other errors.
             try:
-                self.fields["members"].clean(row)
+                instance._planned_members = self.fields["members"].clean(row)
             except ValueError as problem:
                 raise ValidationError({"members": str(problem)}) from problem
+            for member in instance._planned_members:
+                member["country"] = member["country"] or instance.country.code
+
+    def export_field(self, field, instance, **kwargs):
+        planned = getattr(instance, "_planned_terms", {})
+        if field.attribute in planned:
+            return field.widget.render(planned[field.attribute])
+        return super().export_field(field, instance, **kwargs)
 
     def skip_row(self, instance, original, row, import_validation_errors=None):
         unchanged = super().skip_row(instance, original, row, import_validation_errors)
@@ -218,3 +294,18 @@ class ClusterResource(resources.ModelResource):
         return self.dehydrate_members(original) == "\n".join(
             line.strip() for line in str(row["members"]).splitlines() if line.strip()
         )
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        """Nothing is written here: the row joins the plan that clusters.imports saves."""
+        self.planned.append(
+            PlannedRow(
+                cluster=instance,
+                new=is_create,
+                terms=instance._planned_terms,
+                members=instance._planned_members,
+                status=row.get("status") or None,
+            )
+        )
+
+    def save_m2m(self, instance, row, **kwargs):
+        """Saved with the rest of the plan."""

@@ -130,6 +130,15 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {
+        # Readers go on while a transaction writes (write-ahead log), and a transaction
+        # takes the write lock when it begins rather than midway, where it would fail at once
+        # against another writer instead of waiting for it, up to `timeout` seconds.
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 10,
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The forms' rate limits count in this cache, so every worker must share it: Redis when

@@ -14,15 +14,16 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_countries.filters import CountryFilter
 from import_export.admin import ImportExportModelAdmin
-from import_export.formats import base_formats
 from simple_history.admin import SimpleHistoryAdmin
 
 from clusters.admin.history import HistoryMixin
 from clusters.admin.merge import MergeMixin
 from clusters.eccp import meeting_criteria
+from clusters.imports import ClusterImportMixin
 from clusters.models import REVIEW_REASONS, Cluster, Membership
 from clusters.resources import ClusterResource
 from clusters.services import curation, merging, moderation, self_service
+from clusters.spreadsheets import FORMATS
 from core.admin import URL_FIELDS_ASSUME_HTTPS, PrivateFieldsMixin
 
 # Each reason of REVIEW_REASONS in a word or two, for the list's column.
@@ -106,12 +107,17 @@ class ClusterAdminForm(forms.ModelForm):
 
 @admin.register(Cluster)
 class ClusterAdmin(
-    PrivateFieldsMixin, MergeMixin, HistoryMixin, ImportExportModelAdmin, SimpleHistoryAdmin
+    PrivateFieldsMixin,
+    MergeMixin,
+    HistoryMixin,
+    ClusterImportMixin,
+    ImportExportModelAdmin,
+    SimpleHistoryAdmin,
 ):
     form = ClusterAdminForm
     resource_classes = [ClusterResource]
-    # Spreadsheets, as staff use them.
-    formats = [base_formats.CSV, base_formats.XLSX]
+    # Spreadsheets, as staff use them, with formulas kept as text.
+    formats = FORMATS
     change_form_template = "admin/clusters/cluster/change_form.html"
     list_display = [
         "name", "place", "status", "to_review", "member_count_listed", "last_verified_at",
@@ -257,7 +263,9 @@ class ClusterAdmin(
 
     def render_change_form(self, request, context, *args, **kwargs):
         context["can_moderate"] = request.user.has_perm("clusters.moderate_cluster")
-        context["preview_url"] = kwargs.get("obj") and kwargs["obj"].get_absolute_url()
+        # The address as saved: a form sent back with errors may hold a slug half typed.
+        saved_slug = kwargs.get("obj") and context["adminform"].form.initial.get("slug")
+        context["preview_url"] = saved_slug and reverse("clusters:detail", args=[saved_slug])
         return super().render_change_form(request, context, *args, **kwargs)
 
     # Actions: each calls the service entry by entry, so that every one is in its history

@@ -409,9 +409,7 @@ class Cluster(models.Model):
             old = Cluster.objects.filter(pk=self.pk).values_list("slug", flat=True).first()
             if old and old != self.slug:
                 SlugRedirect.objects.update_or_create(old_slug=old, defaults={"cluster": self})
-        self.sort_name = fold(self.name)
-        if self.status == self.Status.PUBLISHED and not self.published_at:
-            self.published_at = timezone.now()
+        self.fill_derived()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -420,6 +418,12 @@ class Cluster(models.Model):
     def clean(self):
         # A name typed or pasted with doubled spaces would be listed, and sorted, with them.
         self.name = " ".join(self.name.split())
+
+    def fill_derived(self):
+        """The values save() works out from the others; code that writes in bulk calls it."""
+        self.sort_name = fold(self.name)
+        if self.status == self.Status.PUBLISHED and not self.published_at:
+            self.published_at = timezone.now()
 
     @property
     def place(self):
