@@ -12,12 +12,14 @@ class StaffAdminConfig(apps.AdminConfig):
 
 
 class CseiConfig(AppConfig):
-    """The site itself; ready() connects the page cache to the writes it must follow."""
+    """The site itself; ready() connects the page cache to the writes it must follow, and
+    makes lookups by id safe for any integer a request names (core.lookups)."""
 
     name = "csei"
     verbose_name = "CSEI Directory"
 
     def ready(self):
+        import core.lookups  # noqa: F401  (registers the lookup it defines)
         from core.page_cache import connect_signals
 
         connect_signals()
