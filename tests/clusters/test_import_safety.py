@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from clusters import imports
 from clusters.models import Cluster, FieldOfActivity
+from clusters.services import history, moderation
 from tests.clusters.test_admin import form_data, parse
 from tests.clusters.test_import_export import (
     CSV_FORMAT,
@@ -49,7 +50,7 @@ def hostile_cluster(anonymous, editor):
     )
     cluster = Cluster.objects.get(region="=1+1")
     cluster.also_known_as = HOSTILE["also_known_as"]
-    cluster.publish()
+    moderation.publish(cluster)
     return cluster
 
 
@@ -268,7 +269,7 @@ def test_an_imported_version_keeps_its_taxonomies_in_the_history(editor):
         "ecology",
         "education",
     ]
-    assert figeacteurs.differences_from(version) == []
+    assert history.differences(figeacteurs, version) == []
 
 
 def import_queries(client, first, rows):
