@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from core.fields import BoundedTextField
+from core.fields import BoundedTextField, WebAddressField
 from core.text import unique_slug
 
 
@@ -79,7 +79,7 @@ class CaseStudy(models.Model):
 class CaseStudyLink(models.Model):
     case_study = models.ForeignKey(CaseStudy, on_delete=models.CASCADE, related_name="links")
     title = models.CharField(_("title"), max_length=200)
-    url = models.URLField(_("address"), max_length=500)
+    url = WebAddressField(_("address"), max_length=500)
 
     class Meta:
         ordering = ["id"]

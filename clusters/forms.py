@@ -20,6 +20,7 @@ from clusters.models import (
 )
 from core.forms import ConsentField, HoneypotMixin, PublicFormMixin
 from core.text import fold
+from core.validators import WebAddressValidator
 from themes.models import ThematicArea
 
 MIN_MEMBERS = 2
@@ -106,7 +107,11 @@ class MemberForm(PublicFormMixin, forms.Form):
         + [choice for choice in Membership.Role.choices if choice[0] != Membership.Role.MEMBER],
     )
     website = forms.URLField(
-        label=_("Website"), required=False, max_length=300, assume_scheme="https"
+        label=_("Website"),
+        required=False,
+        max_length=300,
+        assume_scheme="https",
+        validators=[WebAddressValidator()],
     )
     country = CountryNameField(
         label=_("Country"), required=False, help_text=_("If not the cluster's country.")

@@ -4,6 +4,8 @@ from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils.functional import cached_property
 
+from core.validators import WebAddressValidator
+
 
 class BoundedTextField(models.TextField):
     """A text of at most `max_length` characters, in its form and in full_clean().
@@ -19,3 +21,10 @@ class BoundedTextField(models.TextField):
     @cached_property
     def validators(self):
         return [*super().validators, MaxLengthValidator(self.max_length)]
+
+
+class WebAddressField(models.URLField):
+    """A web address that browsers and HTML validators accept as it is written (see
+    core.validators.WebAddressValidator), in its form and in full_clean()."""
+
+    default_validators = [WebAddressValidator()]

@@ -37,7 +37,7 @@ from clusters.models.organisations import (
 )
 from clusters.models.review import REVIEW_REASONS, review_conditions
 from clusters.models.taxonomies import FieldOfActivity, InnovationType, MemberService
-from core.fields import BoundedTextField
+from core.fields import BoundedTextField, WebAddressField
 from core.places import map_point
 from core.text import fold, unique_slug
 from core.validators import NotReserved
@@ -187,7 +187,7 @@ class Cluster(models.Model):
         _("place from"), max_length=10, choices=Provenance.choices, default=Provenance.CONFIRMED
     )
 
-    website = models.URLField(_("website"), max_length=300, blank=True)
+    website = WebAddressField(_("website"), max_length=300, blank=True)
     contact_email = models.EmailField(_("public contact email"), blank=True)
 
     model = models.CharField(_("model"), max_length=30, choices=Model.choices, default=Model.OTHER)
@@ -223,7 +223,7 @@ class Cluster(models.Model):
         default=EccpRegistration.UNKNOWN,
         help_text=_("Registered on the European Cluster Collaboration Platform."),
     )
-    eccp_profile_url = models.URLField(
+    eccp_profile_url = WebAddressField(
         _("ECCP profile"), max_length=300, blank=True, validators=[validate_profile_url]
     )
     activity_status = models.CharField(

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from core.fields import WebAddressField
 from core.page_cache import directory_changed
 from core.text import fold, free_slug, make_slug
 
@@ -92,7 +93,7 @@ class Organisation(models.Model):
     slug = models.SlugField(_("slug"), max_length=SLUG_LENGTH, unique=True, editable=False)
     type = models.CharField(_("type"), max_length=30, choices=Type.choices, default=Type.OTHER)
     country = CountryField(_("country"), blank=True)
-    website = models.URLField(_("website"), max_length=300, blank=True)
+    website = WebAddressField(_("website"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     # Kept by OrganisationQuerySet.refresh_cluster_counts(): public while above zero.
     published_cluster_count = models.PositiveIntegerField(
