@@ -16,7 +16,7 @@ import pytest
 
 from cases.models import CaseStudy
 from clusters.models import Cluster
-from tests.pages import get_page, submit
+from tests.pages import submit
 from tests.public_forms import ACCEPTED, CLUSTER, open_form, url_of
 from themes.models import ThematicArea
 
