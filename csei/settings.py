@@ -279,6 +279,10 @@ MAP_TILE_ATTRIBUTION = env("MAP_TILE_ATTRIBUTION")
 ECCP_URL = env("ECCP_URL", "https://www.clustercollaboration.eu").rstrip("/")
 CLUSTER_LIST_PAGE_SIZE = 40
 ORGANISATION_LIST_PAGE_SIZE = 40
+# A registration with its 200 member rows of five fields (six with "remove" ticked) and
+# every box of the form ticked sends some 1,300 fields: this takes it, and still bounds what
+# a request makes Django read. A request past it gets the 400 page saying what to do.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 
 # Spreadsheet import needs the right to change entries; export, the right to see them.
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"

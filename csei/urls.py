@@ -39,4 +39,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler400 = "csei.views.bad_request"
 handler500 = "core.outages.server_error"

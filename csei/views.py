@@ -3,14 +3,17 @@ import json
 from django.conf import settings
 from django.contrib import admin
 from django.core.cache import cache
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.db import DatabaseError, connection
 from django.db.models import Count, Q
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from clusters.forms import MAX_MEMBERS
 from clusters.geocoding import country_names
 from clusters.models import Cluster
 from core.page_cache import cached_page
@@ -121,3 +124,13 @@ def signin_locked_out(request, response, credentials):
         "minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
     }
     return render(request, "admin/locked_out.html", context, status=429)
+
+
+def bad_request(request, exception):
+    """The root URLconf's handler400, in the site's own page. A form past the limits of
+    what Django reads (DATA_UPLOAD_MAX_NUMBER_FIELDS, DATA_UPLOAD_MAX_MEMORY_SIZE) is told
+    what to do; the page reads nothing from the request, which may be what failed."""
+    too_much = isinstance(exception, TooManyFieldsSent | RequestDataTooBig)
+    return HttpResponseBadRequest(
+        render_to_string("400.html", {"too_much": too_much, "max_members": MAX_MEMBERS})
+    )
