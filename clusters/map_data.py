@@ -131,7 +131,8 @@ def feature_collection(features):
 def grid_parameters(query):
     """(zoom, (west, south, east, north)) from the query, or ValueError saying what is wrong."""
     zoom = query.get("zoom", "0")
-    if not zoom.isdigit() or int(zoom) > MAX_ZOOM:
+    # isdigit() alone takes "²", which int() does not.
+    if not (zoom.isascii() and zoom.isdigit()) or int(zoom) > MAX_ZOOM:
         raise ValueError(f"zoom must be a whole number from 0 to {MAX_ZOOM}.")
     try:
         west, south, east, north = (float(part) for part in query.get("bbox", "").split(","))

@@ -85,6 +85,7 @@ MIDDLEWARE = [
     # The headers first, so that static files get them too: an SVG opened on its own is a
     # document that could run scripts.
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     # Pages and data compressed, where no proxy in front does it (static files come
     # compressed from collectstatic; pages from the cache come compressed already).
     "django.middleware.gzip.GZipMiddleware",
@@ -309,6 +310,17 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+# No page of the site uses the browser's sensors, camera, microphone, location or payments:
+# none may, nor a page framed in it.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer", "autoplay", "camera", "display-capture", "geolocation", "gyroscope",
+        "magnetometer", "microphone", "midi", "payment", "usb", "xr-spatial-tracking",
+    )
+}  # fmt: skip
+# A staff member who signs in from a link to elsewhere lands on the admin's first page.
+LOGIN_REDIRECT_URL = "admin:index"
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
 SESSION_COOKIE_HTTPONLY = True

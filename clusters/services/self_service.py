@@ -1,7 +1,7 @@
 """A cluster's contact keeps its entry true through a signed link sent to the address on
 file: the link itself, confirming the entry, correcting it, and the yearly reminder."""
 
-import hashlib
+import time
 from datetime import timedelta
 
 from django.conf import settings
@@ -9,6 +9,7 @@ from django.core import signing
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from clusters.services.members import set_members
@@ -42,14 +43,26 @@ def manage_url(cluster):
 
 
 def check_manage_token(cluster, token):
-    """Raise signing.SignatureExpired for an old link, BadSignature for any other bad one."""
+    """Raise signing.SignatureExpired for an old link, BadSignature for any other bad one,
+    a link dated in the future included (signed with this site's key, it can only come from
+    a server whose clock is wrong)."""
     content = signing.loads(token, salt=MANAGE_LINK_SALT, max_age=MANAGE_LINK_MAX_AGE)
+    signed_at = signing.b62_decode(token.rsplit(signing.Signer().sep, 2)[1])
+    if signed_at > time.time() + CLOCK_SKEW_SECONDS:
+        raise signing.BadSignature("The link is dated in the future.")
     if content != {"cluster": cluster.pk, "contact": _contact_digest(cluster)}:
         raise signing.BadSignature("The link is for another cluster or address.")
 
 
+# How far ahead of this server's clock another server of the site may sign a link.
+CLOCK_SKEW_SECONDS = 60
+
+
 def _contact_digest(cluster):
-    return hashlib.sha256(cluster.submitter_email.strip().lower().encode()).hexdigest()[:16]
+    """The address on file, as the token names it: keyed with the site's secret, so that
+    whoever holds a link cannot test guesses of the address against it."""
+    address = cluster.submitter_email.strip().lower()
+    return salted_hmac(MANAGE_LINK_SALT, address, algorithm="sha256").hexdigest()[:16]
 
 
 def send_manage_link(cluster, email):

@@ -1,11 +1,13 @@
 """A cluster keeps its own entry true through a signed link sent to its address on file."""
 
+import hashlib
 import re
 from datetime import timedelta
 
 import pytest
 import time_machine
 from django.core import mail, signing
+from django.utils import timezone
 
 from clusters.models import Cluster, Organisation
 from clusters.services.members import set_members
@@ -142,6 +144,23 @@ def test_a_link_expires_after_seven_days(client, cluster):
         page = get_page(client, f"/clusters/{cluster.slug}/manage/{token}/", status=403)
 
     assert page.soup.h1.get_text() == "This link has expired"
+
+
+def test_a_link_dated_in_the_future_does_not_work(client, cluster):
+    with time_machine.travel(timezone.now() + timedelta(days=2), tick=False):
+        token = manage_token(cluster)
+
+    page = get_page(client, f"/clusters/{cluster.slug}/manage/{token}/", status=403)
+
+    assert page.soup.h1.get_text() == "This link does not work"
+
+
+def test_whoever_holds_a_link_cannot_confirm_a_guess_of_the_address_on_file(cluster):
+    named = signing.loads(manage_token(cluster), salt=MANAGE_LINK_SALT)["contact"]
+
+    # An unkeyed hash of the address would let a guess be checked against the link.
+    for digest in (hashlib.sha256, hashlib.md5, hashlib.sha1):
+        assert digest(CONTACT.encode()).hexdigest()[:16] != named
 
 
 def test_confirming_sets_last_verified_and_turns_guesses_into_facts(client, cluster):

@@ -210,5 +210,13 @@ def test_a_grid_request_it_cannot_answer_says_why(client, seed, query):
     assert response.json()["error"]
 
 
+@pytest.mark.parametrize("zoom", ["²", "٣", "1¹"])
+def test_a_zoom_in_digits_of_other_scripts_gets_the_plain_answer(client, seed, zoom):
+    response = client.get(GRID, {"zoom": zoom})
+
+    assert response.status_code == 400
+    assert response.json() == {"error": "zoom must be a whole number from 0 to 18."}
+
+
 def test_the_grid_ignores_malformed_filters_as_the_list_does(client, seed):
     assert total_on_the_grid(client, f"{GRID}?zoom=3&country=ZZ&eccp=maybe") == 56

@@ -109,3 +109,12 @@ def test_a_staff_session_ends_after_a_working_day(anonymous, staff):
     sign_in(anonymous, PASSWORD, status=302)
 
     assert anonymous.cookies["sessionid"]["max-age"] == 8 * 60 * 60
+
+
+def test_a_sign_in_asked_to_lead_elsewhere_lands_on_the_admin(anonymous, staff):
+    page = get_page(anonymous, "/admin/login/?next=https://evil.example/")
+    form = page.soup.find("form", id="login-form")
+
+    signed = submit(anonymous, page, form, {"username": "camille", "password": PASSWORD}, 302)
+
+    assert signed.response["Location"] == "/admin/"

@@ -281,6 +281,17 @@ def test_every_response_carries_a_strict_content_security_policy(anonymous, db, 
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert "geolocation=()" in response["Permissions-Policy"]
+    assert "camera=()" in response["Permissions-Policy"]
+
+
+def test_the_admin_allows_inline_styles_only_as_the_readme_says(administrator):
+    policy = content_security_policy(administrator.get("/admin/"))
+
+    assert policy["style-src"] == ["'self'", "'unsafe-inline'"]
+    assert policy["script-src"] == ["'self'"]
+    readme = (settings.BASE_DIR / "README.md").read_text()
+    assert "Staff pages allow inline styles" in " ".join(readme.split())
 
 
 @pytest.mark.parametrize(
@@ -339,6 +350,7 @@ def test_static_files_carry_the_security_headers_too(anonymous, db, path):
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
     assert response["Strict-Transport-Security"].startswith("max-age=31536000")
+    assert "microphone=()" in response["Permissions-Policy"]
 
 
 def test_the_system_checks_raise_no_warning_on_this_database(db):
