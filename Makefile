@@ -38,7 +38,8 @@ test: $(INSTALLED_DEV)
 	$(PYTHON) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 ## fuzz: the property tests only, with a thousand examples each instead of a few
-FUZZ_TESTS := tests/properties/test_fuzz_forms.py tests/properties/test_fuzz_queries.py
+FUZZ_TESTS := tests/properties/test_fuzz_forms.py tests/properties/test_fuzz_queries.py \
+	tests/properties/test_fuzz_spreadsheets.py
 fuzz: $(INSTALLED_DEV)
 	SECRET_KEY=collectstatic-only $(MANAGE) collectstatic --no-input --clear --verbosity 0
 	HYPOTHESIS_PROFILE=fuzz $(PYTHON) -m pytest -n $(TEST_WORKERS) $(FUZZ_TESTS) $(PYTEST_ARGS)

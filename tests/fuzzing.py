@@ -22,6 +22,12 @@ HOSTILE = [
     '</textarea><b id="injected">',
 ]
 
+# Identifiers no column holds, and the largest one that does, as a form or address sends them.
+identifiers = st.one_of(
+    st.integers(min_value=-(2**70), max_value=2**70),
+    st.sampled_from([2**63 - 1, 2**63, -(2**63) - 1, 10**30]),
+).map(str)
+
 texts = st.one_of(
     st.text(max_size=40),
     st.sampled_from(HOSTILE),

@@ -9,7 +9,7 @@ from django.http import HttpResponse
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.fuzzing import HOSTILE, assert_nothing_injected, rolled_back, texts
+from tests.fuzzing import HOSTILE, assert_nothing_injected, identifiers, rolled_back, texts
 from tests.pages import form_fields
 from tests.public_forms import ACCEPTED, open_form, rows
 
@@ -25,7 +25,10 @@ def answers(element):
         for choice in choices:
             if field.get("name") and choice.get("value") is not None:
                 options.setdefault(field["name"], []).append(choice["value"])
-    value = {name: st.one_of(st.sampled_from(values), texts) for name, values in options.items()}
+    value = {
+        name: st.one_of(st.sampled_from(values), texts, identifiers)
+        for name, values in options.items()
+    }
     return st.fixed_dictionaries(
         {},
         optional={
@@ -64,3 +67,26 @@ def test_each_hostile_value_would_be_caught_were_it_sent_back_unescaped(hostile)
 
     with pytest.raises(AssertionError):
         assert_nothing_injected(page)
+
+
+@pytest.mark.parametrize("form", ["register", "manage"])
+def test_any_number_of_fields_gets_a_page_not_an_error(client, form):
+    """Past the fields a request may carry (DATA_UPLOAD_MAX_NUMBER_FIELDS) the answer is the
+    site's 400 page; below it, the form's own answer."""
+    page, element = open_form(client, form)
+    accepted = {**form_fields(element), **{name: [v] for name, v in ACCEPTED[form].items()}}
+
+    @given(extra=st.integers(min_value=0, max_value=2500))
+    def check(extra):
+        with rolled_back():
+            before = rows()
+            padding = {f"extra-{number}": "x" for number in range(extra)}
+
+            response = client.post(page.url, {**accepted, **padding})
+
+            assert response.status_code in (200, 302, 400)
+            if response.status_code == 400:
+                assert b"The form sent more than the site takes at once" in response.content
+                assert rows() == before
+
+    check()
