@@ -1,24 +1,35 @@
-"""64 clients for 60 seconds on the pages most visited: `make load`.
+"""64 clients for 60 seconds on the pages most visited, while staff import a spreadsheet of
+a thousand clusters: `make load`.
 
 Builds a throwaway database (as the benchmark does: SQLite in a temporary folder, or a new
 database on the PostgreSQL server DATABASE_URL names), loads the seed and, if asked,
 generated clusters, serves the site with gunicorn as the README's production section does
 (three workers) on a loopback port, and points wrk at the list, the map, the GeoJSON and
-cluster pages in turn. It reports the requests, the errors (connection errors, timeouts
-and answers other than 2xx or 3xx: must be 0) and the latency percentiles, and exits
-non-zero if there was any error.
+cluster pages in turn. Meanwhile a staff member signs in and imports a file of `--import`
+new clusters (1,000), each with members and taxonomies, previewing it and confirming it as
+in the admin. It reports the requests, the errors (connection errors, timeouts and answers
+other than 2xx or 3xx: must be 0), the latency percentiles and how long the import's two
+steps took, and exits non-zero if a request failed or the import neither completed nor was
+refused at once with its limit.
 
-    .venv/bin/python -m bench.load [--clients 64] [--seconds 60] [--clusters 0]
+    .venv/bin/python -m bench.load [--clients 64] [--seconds 60] [--clusters 0] [--import 1000]
 """
 
 import argparse
+import http.cookiejar
 import json
 import os
+import re
 import secrets
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
 from pathlib import Path
 
 from bench.serving import free_port, manage, serve, throwaway_database, wrk_script
@@ -52,6 +63,9 @@ def main():
     parser.add_argument("--clients", type=int, default=64, help="Open connections.")
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--clusters", type=int, default=0, help="Generated, beside the seed.")
+    parser.add_argument(
+        "--import", dest="rows", type=int, default=1000, help="Rows of the file staff import."
+    )
     options = parser.parse_args()
 
     wrk = shutil.which("wrk")
@@ -68,9 +82,16 @@ def main():
             "SECRET_KEY": secrets.token_urlsafe(50),
             "ALLOWED_HOSTS": "127.0.0.1",
             "SECURE_SSL_REDIRECT": "false",
+            "SESSION_COOKIE_SECURE": "false",
+            "CSRF_COOKIE_SECURE": "false",
             "LOG_LEVEL": "WARNING",
         }
         paths = prepare(environment, options.clusters)
+        password = secrets.token_urlsafe(16)
+        manage(
+            {**environment, "DJANGO_SUPERUSER_PASSWORD": password},
+            *("createsuperuser", "--no-input", "--username", "load", "--email", "load@example.org"),
+        )
         script = Path(folder) / "paths.lua"
         script.write_text(wrk_script(paths, SCRIPT))
         port = free_port()
@@ -78,9 +99,18 @@ def main():
         print(f"{options.clients} clients for {options.seconds} s on {len(paths)} pages:")
         for path in paths:
             print(f"  {path}")
+        spreadsheet = import_file(options.rows)
         with serve(environment, port, log, workers=WORKERS):
+            importing = {}
+            staff = threading.Thread(
+                target=import_while_loaded, args=(port, password, spreadsheet, importing)
+            )
+            # The import starts once the load is on.
+            staff.start()
             summary = run_wrk(wrk, script, port, options)
+            staff.join()
         failed = report(summary, options)
+        failed = report_import(importing, options) or failed
         if failed:
             print(f"\nThe site's log:\n{log.read_text()[-3000:]}")
     sys.exit(1 if failed else 0)
@@ -139,6 +169,109 @@ def report(summary, options):
         + "; status counts answers other than 2xx or 3xx)"
     )
     return total > 0
+
+
+def import_file(rows):
+    """A CSV of `rows` new clusters, with two taxonomy terms and three members each."""
+    models = ["ptce", "social_economy_cluster", "cooperative_group", "territorial_partnership"]
+    countries = ["FR", "IT", "ES", "PL", "DE", "BE", "PT", "FI"]
+    lines = ["name,country,city,model,fields_of_activity,members"]
+    for number in range(rows):
+        members = "\n".join(
+            f"Load member {number}-{n} | {kind}"
+            for n, kind in enumerate(["social_economy_enterprise", "local_authority", "other"])
+        )
+        lines.append(
+            f"Imported cluster {number:05d},{countries[number % 8]},Town {number % 97},"
+            f'{models[number % 4]},ecology; education,"{members}"'
+        )
+    return ("\n".join(lines) + "\n").encode()
+
+
+def import_while_loaded(port, password, spreadsheet, importing):
+    """Sign in, preview `spreadsheet` and confirm it, as staff do in the admin; record in
+    `importing` each step's time and outcome."""
+    time.sleep(5)
+    site = f"http://127.0.0.1:{port}"
+    jar = http.cookiejar.CookieJar()
+    browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+
+    def token():
+        return next(cookie.value for cookie in jar if cookie.name == "csrftoken")
+
+    def post(path, fields, files=None):
+        boundary = secrets.token_hex(12)
+        body = b""
+        for name, value in {"csrfmiddlewaretoken": token(), **fields}.items():
+            body += (
+                f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'
+            ).encode()
+        for name, (filename, content) in (files or {}).items():
+            body += (
+                (
+                    f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
+                    f'filename="{filename}"\r\nContent-Type: text/csv\r\n\r\n'
+                ).encode()
+                + content
+                + b"\r\n"
+            )
+        body += f"--{boundary}--\r\n".encode()
+        request = urllib.request.Request(
+            site + path,
+            data=body,
+            headers={
+                "Content-Type": f"multipart/form-data; boundary={boundary}",
+                "Referer": site + path,
+            },
+        )
+        started = time.monotonic()
+        try:
+            with browser.open(request, timeout=120) as response:
+                return response.status, response.read().decode(), time.monotonic() - started
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode(), time.monotonic() - started
+
+    try:
+        browser.open(site + "/admin/login/", timeout=60).read()
+        post("/admin/login/?next=/admin/", {"username": "load", "password": password})
+        browser.open(site + "/admin/clusters/cluster/import/", timeout=60).read()
+        status, page, seconds = post(
+            "/admin/clusters/cluster/import/",
+            {"format": "0", "resource": "0"},
+            {"import_file": ("clusters.csv", spreadsheet)},
+        )
+        importing["preview"] = (status, seconds)
+        confirmation = re.search(r'name="token" value="([0-9a-f]+)"', page)
+        if confirmation is None:
+            refusal = re.search(r'<ul class="errorlist[^>]*>(.*?)</ul>', page, re.S)
+            importing["refused"] = re.sub(r"<[^>]+>", " ", refusal.group(1)) if refusal else page
+            return
+        status, page, seconds = post(
+            "/admin/clusters/cluster/process_import/", {"token": confirmation.group(1)}
+        )
+        importing["confirm"] = (status, seconds)
+        said = re.search(r"Import saved: [^<]*", page)
+        importing["result"] = said.group(0) if said else page[-2000:]
+    except (OSError, StopIteration) as problem:
+        importing["failed"] = repr(problem)
+
+
+def report_import(importing, options):
+    """Print how the import went; True if it neither completed nor was refused at once."""
+    print(f"\nimport of {options.rows:,} rows while under load:")
+    for step in ("preview", "confirm"):
+        if step in importing:
+            status, seconds = importing[step]
+            print(f"  {step}: {status} in {seconds:.1f} s")
+    if "refused" in importing:
+        said = " ".join(importing["refused"].split())
+        print(f"  refused: {said}")
+        return importing["preview"][1] > 5
+    if "result" in importing:
+        print(f"  {importing['result']}")
+        return not importing["result"].startswith("Import saved")
+    print(f"  failed: {importing.get('failed', 'no answer')}")
+    return True
 
 
 if __name__ == "__main__":
