@@ -35,7 +35,7 @@ from import_export.forms import ImportForm
 
 from clusters.duplicates import flag_possible_duplicates
 from clusters.models import RESERVED_SLUGS, Cluster, SlugRedirect
-from clusters.resources import IMPORT_REASON, ClusterResource
+from clusters.resources import IMPORT_REASON, PREVIEW_ROWS, ClusterResource
 from clusters.services import moderation
 from clusters.services.members import set_memberships
 from clusters.spreadsheets import FORMATS, UnreadableFile
@@ -397,6 +397,7 @@ class ClusterImportMixin:
                 ],
                 "import_error_display": self.import_error_display,
                 "import_limits": import_limits(),
+                "preview_rows": PREVIEW_ROWS,
             },
             status=status,
         )

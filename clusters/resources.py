@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django_countries import countries
 from import_export import fields, resources, widgets
+from import_export.resources import Diff
 
 from clusters.models import (
     Cluster,
@@ -155,6 +156,32 @@ CONSTRAINT_CHECKS = {
 }
 
 
+# Rows of a file the preview shows field by field; the others are checked all the same.
+PREVIEW_ROWS = 100
+
+
+class PreviewDiff(Diff):
+    """A row beside what the directory holds, for the preview: compared for the first
+    PREVIEW_ROWS rows of a file only, so that the page of a file of thousands is quick to
+    build and to read; values as the export writes them, the row's planned taxonomies and
+    members included."""
+
+    def __init__(self, resource, instance, new):
+        resource.rows_compared += 1
+        self.shown = resource.rows_compared <= PREVIEW_ROWS
+        self.left = self.values(resource, instance) if self.shown else []
+        self.right = []
+        self.new = new
+
+    def compare_with(self, resource, instance):
+        if self.shown:
+            self.right = self.values(resource, instance)
+
+    @staticmethod
+    def values(resource, instance):
+        return [resource.export_field(field, instance) for field in resource.get_import_fields()]
+
+
 @dataclass
 class PlannedRow:
     """What saving one row of a file will write."""
@@ -210,6 +237,10 @@ class ClusterResource(resources.ModelResource):
         self.planned = []
         self.matches = {}
         self.new_slugs = set()
+        self.rows_compared = 0
+
+    def get_diff_class(self):
+        return PreviewDiff
 
     def dehydrate_members(self, cluster):
         planned = getattr(cluster, "_planned_members", None)
