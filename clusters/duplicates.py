@@ -7,6 +7,7 @@ names without case, accents and words every cluster name uses.
 """
 
 import re
+from collections import defaultdict
 from urllib.parse import urlsplit
 
 from django.contrib.postgres.search import TrigramSimilarity
@@ -77,11 +78,7 @@ def possible_duplicates_of(cluster):
             ).filter(similarity__gte=NAME_SIMILARITY)
             found |= set(close.values_list("pk", flat=True))
         else:
-            name = distinctive_name(cluster.name)
-            for pk, other_name in same_country.values_list("pk", "name"):
-                other = distinctive_name(other_name)
-                if name and other and (name in other or other in name):
-                    found.add(pk)
+            found |= close_names(cluster, same_country.values_list("pk", "name"))
     domain = website_domain(cluster.website)
     if domain:
         for pk, website in others.filter(website__icontains=domain).values_list("pk", "website"):
@@ -95,3 +92,44 @@ def flag_possible_duplicates(cluster):
     found = possible_duplicates_of(cluster)
     cluster.possible_duplicates.add(*found)
     return len(found)
+
+
+def close_names(cluster, candidates):
+    """The keys of the (pk, name) candidates whose name is close to the cluster's, as SQLite
+    judges it: one holds the other once generic words are left out."""
+    name = distinctive_name(cluster.name)
+    found = set()
+    for pk, other_name in candidates:
+        other = distinctive_name(other_name)
+        if name and other and (name in other or other in name):
+            found.add(pk)
+    return found
+
+
+def flag_possible_duplicates_of_new(clusters):
+    """flag_possible_duplicates() for clusters just created, such as a file's rows. On
+    SQLite the clusters of their countries are read once for all of them, rather than once
+    each; PostgreSQL compares names in its index, a query a cluster."""
+    if connection.vendor == "postgresql":
+        for cluster in clusters:
+            flag_possible_duplicates(cluster)
+        return
+    by_country = defaultdict(list)
+    for pk, name, country in (
+        Cluster.objects.exclude(status=Cluster.Status.REJECTED)
+        .filter(country__in={cluster.country.code for cluster in clusters if cluster.country})
+        .values_list("pk", "name", "country")
+    ):
+        by_country[country].append((pk, name))
+    links = Cluster.possible_duplicates.through
+    found = []
+    for cluster in clusters:
+        close = close_names(cluster, by_country[cluster.country.code]) if cluster.country else set()
+        if website_domain(cluster.website):
+            close |= possible_duplicates_of(cluster)
+        for other in close - {cluster.pk}:
+            found += [
+                links(from_cluster_id=cluster.pk, to_cluster_id=other),
+                links(from_cluster_id=other, to_cluster_id=cluster.pk),
+            ]
+    links.objects.bulk_create(found, ignore_conflicts=True, batch_size=1000)

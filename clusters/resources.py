@@ -349,11 +349,17 @@ class ClusterResource(resources.ModelResource):
         same when the file is saved."""
         errors = dict(import_validation_errors or {})
         try:
+            # The country too is checked here: django-countries' own check takes longer
+            # than the rest of the row.
             instance.full_clean(
-                exclude=errors.keys(), validate_unique=False, validate_constraints=False
+                exclude=[*errors, "country"], validate_unique=False, validate_constraints=False
             )
         except ValidationError as problem:
             errors = problem.update_error_dict(errors)
+        if instance.country.code and instance.country.code not in countries:
+            errors.setdefault("country", []).append(
+                f"Value '{instance.country.code}' is not a valid choice."
+            )
         for name, (broken, message) in CONSTRAINT_CHECKS.items():
             if broken(instance):
                 errors.setdefault(name, []).append(message)

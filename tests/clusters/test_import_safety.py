@@ -10,7 +10,7 @@ from django.contrib.auth.models import User
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from clusters import imports
+from clusters import imports, resources
 from clusters.models import Cluster, FieldOfActivity
 from clusters.services import history, moderation
 from tests.clusters.test_admin import form_data, parse
@@ -159,7 +159,7 @@ def test_a_file_past_the_limits_is_refused_at_once_with_them(editor, monkeypatch
     with CaptureQueriesContext(connection) as queries:
         page = preview(editor, content)
 
-    assert "The file has 4 rows: the import takes files of at most 4 MB and 3 rows." in (
+    assert "The file has 4 rows: the import takes files of at most 2 MB and 3 rows." in (
         import_errors(page)
     )
     # The session, the staff member, the cache's: no row was read.
@@ -330,3 +330,17 @@ def test_an_import_costs_a_few_queries_a_row_and_writes_in_bulk(editor):
     # duplicates.
     assert many[0] - few[0] == 0
     assert many[1] - few[1] <= 20 * 1
+
+
+def test_a_long_file_is_checked_whole_and_shown_in_part(editor, monkeypatch):
+    monkeypatch.setattr(resources, "PREVIEW_ROWS", 2)
+    monkeypatch.setattr(imports, "PREVIEW_ROWS", 2)
+    content = b"name,country,city\n" + b"".join(b"Pole %d,FR,Cahors\n" % n for n in range(5))
+
+    page = preview(editor, content)
+
+    assert "The file has 5 rows, all checked: the first 2 are shown" in page.get_text()
+    shown = [row for row in page.select("table.import-preview tr") if "Cahors" in row.text]
+    assert len(shown) == 2
+    editor.post(*confirmation(page))
+    assert Cluster.objects.filter(city="Cahors", name__startswith="Pole ").count() == 5
