@@ -110,15 +110,21 @@ class ClusterImportForm(ImportForm):
     def clean(self):
         cleaned_data = super().clean()
         upload = cleaned_data.get("import_file")
-        if upload is None or self.has_error("format"):
-            return cleaned_data
+        if upload is not None and not self.has_error("format"):
+            try:
+                self.read(upload, self.formats[int(cleaned_data["format"])]())
+            except forms.ValidationError as problem:
+                self.add_error("import_file", problem)
+        return cleaned_data
+
+    def read(self, upload, file_format):
+        """Set `content` and `dataset` from the file, or raise what is wrong with it."""
         if upload.size > MAX_IMPORT_BYTES:
             raise forms.ValidationError(
                 _("The file is %(size)s MB: the import takes files of %(limits)s. Split it.")
                 % {"size": f"{upload.size / (1024 * 1024):.1f}", "limits": import_limits()}
             )
         self.content = upload.read()
-        file_format = self.formats[int(cleaned_data["format"])]()
         try:
             self.dataset = file_format.create_dataset(self.content)
         except UnreadableFile as problem:
@@ -138,7 +144,6 @@ class ClusterImportForm(ImportForm):
                 _("The file has %(count)s rows: the import takes files of %(limits)s. Split it.")
                 % {"count": f"{len(self.dataset):,}", "limits": import_limits()}
             )
-        return cleaned_data
 
 
 class ConfirmImportForm(forms.Form):
