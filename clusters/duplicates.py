@@ -107,29 +107,33 @@ def close_names(cluster, candidates):
 
 
 def flag_possible_duplicates_of_new(clusters):
-    """flag_possible_duplicates() for clusters just created, such as a file's rows. On
-    SQLite the clusters of their countries are read once for all of them, rather than once
-    each; PostgreSQL compares names in its index, a query a cluster."""
+    """flag_possible_duplicates() for clusters just created, such as a file's rows, with the
+    links written at once. On SQLite the clusters of their countries are read once for all
+    of them; PostgreSQL compares names in its index, a query a cluster."""
     if connection.vendor == "postgresql":
+        close_to = {cluster.pk: possible_duplicates_of(cluster) for cluster in clusters}
+    else:
+        by_country = defaultdict(list)
+        for pk, name, country in (
+            Cluster.objects.exclude(status=Cluster.Status.REJECTED)
+            .filter(country__in={cluster.country.code for cluster in clusters if cluster.country})
+            .values_list("pk", "name", "country")
+        ):
+            by_country[country].append((pk, name))
+        close_to = {}
         for cluster in clusters:
-            flag_possible_duplicates(cluster)
-        return
-    by_country = defaultdict(list)
-    for pk, name, country in (
-        Cluster.objects.exclude(status=Cluster.Status.REJECTED)
-        .filter(country__in={cluster.country.code for cluster in clusters if cluster.country})
-        .values_list("pk", "name", "country")
-    ):
-        by_country[country].append((pk, name))
+            close = (
+                close_names(cluster, by_country[cluster.country.code]) if cluster.country else set()
+            )
+            if website_domain(cluster.website):
+                close |= possible_duplicates_of(cluster)
+            close_to[cluster.pk] = close
     links = Cluster.possible_duplicates.through
     found = []
-    for cluster in clusters:
-        close = close_names(cluster, by_country[cluster.country.code]) if cluster.country else set()
-        if website_domain(cluster.website):
-            close |= possible_duplicates_of(cluster)
-        for other in close - {cluster.pk}:
+    for pk, close in close_to.items():
+        for other in close - {pk}:
             found += [
-                links(from_cluster_id=cluster.pk, to_cluster_id=other),
-                links(from_cluster_id=other, to_cluster_id=cluster.pk),
+                links(from_cluster_id=pk, to_cluster_id=other),
+                links(from_cluster_id=other, to_cluster_id=pk),
             ]
     links.objects.bulk_create(found, ignore_conflicts=True, batch_size=1000)
