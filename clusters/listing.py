@@ -43,7 +43,39 @@ class ActiveFilter:
     remove_query: str
 
 
-class ClusterListing:
+class FilterChips:
+    """The chips of a listing with a search `q`, `facets` and a `query_string`: each says
+    what narrows the listing and links to the same listing without it."""
+
+    @cached_property
+    def active_filters(self):
+        """A chip for each thing that narrows the list, with the query that removes it."""
+        chips = []
+        if self.q:
+            chips.append(ActiveFilter(_("Search: “%s”") % self.q, self.query_without("q")))
+        for facet in self.facets:
+            for option in facet.options:
+                if option.selected:
+                    chips.append(
+                        ActiveFilter(
+                            f"{facet.label}: {option.label}",
+                            self.query_without(facet.parameter, option.value),
+                        )
+                    )
+        return chips
+
+    def query_without(self, parameter, value=None):
+        query = QueryDict(self.query_string, mutable=True)
+        if value is None:
+            query.pop(parameter, None)
+        else:
+            query.setlist(
+                parameter, [other for other in query.getlist(parameter) if other != value]
+            )
+        return query.urlencode()
+
+
+class ClusterListing(FilterChips):
     """The published clusters that a query string asks for, with its facets and chips.
 
     Built once per request from `request.GET`; the search runs in the query of the rows
@@ -116,23 +148,6 @@ class ClusterListing:
         return panel
 
     @cached_property
-    def active_filters(self):
-        """A chip for each thing that narrows the list, with the query that removes it."""
-        chips = []
-        if self.q:
-            chips.append(ActiveFilter(_("Search: “%s”") % self.q, self.query_without("q")))
-        for facet in self.facets:
-            for option in facet.options:
-                if option.selected:
-                    chips.append(
-                        ActiveFilter(
-                            f"{facet.label}: {option.label}",
-                            self.query_without(facet.parameter, option.value),
-                        )
-                    )
-        return chips
-
-    @cached_property
     def query_string(self):
         """The query as understood, without the page: for links to the same clusters."""
         clean = QueryDict(mutable=True)
@@ -160,16 +175,6 @@ class ClusterListing:
         if not chosen:
             return counts
         return {value: counts.get(value, 0) for value in chosen}
-
-    def query_without(self, parameter, value=None):
-        query = QueryDict(self.query_string, mutable=True)
-        if value is None:
-            query.pop(parameter, None)
-        else:
-            query.setlist(
-                parameter, [other for other in query.getlist(parameter) if other != value]
-            )
-        return query.urlencode()
 
     @cached_property
     def sort_options(self):

@@ -18,7 +18,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from clusters.geocoding import country_names
-from clusters.listing import MAX_QUERY_LENGTH, ActiveFilter, Facet, FacetOption
+from clusters.listing import MAX_QUERY_LENGTH, Facet, FacetOption, FilterChips
 from clusters.models import Cluster, Membership, Organisation
 from clusters.search import MAX_QUERY_WORDS
 from core.text import fold, printable
@@ -68,7 +68,7 @@ class Cell:
     count: int
 
 
-class OrganisationListing:
+class OrganisationListing(FilterChips):
     """The public organisations that a query string asks for, with the facets' counts.
 
     Every count comes from one query that groups the matching organisations by type,
@@ -198,22 +198,6 @@ class OrganisationListing:
         return panel
 
     @cached_property
-    def active_filters(self):
-        chips = []
-        if self.q:
-            chips.append(ActiveFilter(_("Search: “%s”") % self.q, self.query_without("q")))
-        for facet in self.facets:
-            for option in facet.options:
-                if option.selected:
-                    chips.append(
-                        ActiveFilter(
-                            f"{facet.label}: {option.label}",
-                            self.query_without(facet.parameter, option.value),
-                        )
-                    )
-        return chips
-
-    @cached_property
     def query_string(self):
         """The query as understood, without the page: for links to the same organisations."""
         clean = QueryDict(mutable=True)
@@ -224,16 +208,6 @@ class OrganisationListing:
         if self.sort != "name":
             clean["sort"] = self.sort
         return clean.urlencode()
-
-    def query_without(self, parameter, value=None):
-        query = QueryDict(self.query_string, mutable=True)
-        if value is None:
-            query.pop(parameter, None)
-        else:
-            query.setlist(
-                parameter, [other for other in query.getlist(parameter) if other != value]
-            )
-        return query.urlencode()
 
     @property
     def sort_options(self):
