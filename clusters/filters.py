@@ -4,29 +4,21 @@ from collections import defaultdict
 
 import django_filters
 from django import forms
-from django.db.models import Case, Exists, F, OuterRef, Value, When
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 from pyroaring import BitMap
 
 from clusters.geocoding import country_names
 from clusters.models import Cluster, FieldOfActivity, Organisation
+from clusters.ordering import RELEVANCE, SORT_KEYS, in_order
 from themes.models import ThematicArea
 
-RELEVANCE = ""
 SORT_CHOICES = [
     (RELEVANCE, _("Best match")),
     ("name", _("Name")),
     ("-updated", _("Recently updated")),
     ("country", _("Country")),
 ]
-# Clusters whose country is not yet known go after the others; so do entries no person has
-# updated since the seed was loaded.
-COUNTRY_UNKNOWN_LAST = Case(When(country="", then=Value(1)), default=Value(0))
-SORT_ORDERS = {
-    "name": ["sort_name", "name"],
-    "-updated": [F("updated_at").desc(nulls_last=True), "sort_name"],
-    "country": [COUNTRY_UNKNOWN_LAST, "country", "sort_name"],
-}
 
 
 class FacetMixin:
@@ -208,13 +200,19 @@ class ClusterFilter(django_filters.FilterSet):
         )
         return queryset.filter(Exists(links))
 
+    @property
+    def order(self):
+        """The order in force: the one asked for, else the best match first for a search,
+        else by name."""
+        if self.form.cleaned_data.get("sort"):
+            return self.form.cleaned_data["sort"]
+        return RELEVANCE if "search_rank" in self.queryset.query.annotations else "name"
+
     def sort_by(self, queryset, name, value):
-        return queryset.order_by(*SORT_ORDERS[value])
+        return in_order(queryset, SORT_KEYS[value])
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
         if self.form.cleaned_data.get("sort"):
             return queryset
-        if "search_rank" in queryset.query.annotations:
-            return queryset.order_by("-search_rank", "sort_name")
-        return queryset.order_by(*SORT_ORDERS["name"])
+        return in_order(queryset, SORT_KEYS[self.order])

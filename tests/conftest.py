@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
-from django.test import override_settings
+from django.test import TestCase, override_settings
 from hypothesis import settings as hypothesis_settings
 
 from clusters.models import Cluster
@@ -58,8 +58,12 @@ def empty_directory(db):
     from cases.models import CaseStudy
     from clusters.models import Organisation
 
-    # Emptying is not an edit worth a history: without one it is ten times faster.
-    with override_settings(SIMPLE_HISTORY_ENABLED=False):
+    # Emptying is not an edit worth a history: without one it is ten times faster. The
+    # directory's new version is given as on commit, so that summaries of it are kept again.
+    with (
+        override_settings(SIMPLE_HISTORY_ENABLED=False),
+        TestCase.captureOnCommitCallbacks(execute=True),
+    ):
         for model in (CaseStudy, Cluster, Organisation):
             model.objects.all().delete()
 
