@@ -43,3 +43,9 @@ def writing_to_directory():
     a new version when it commits (core.page_cache.directory_changed)."""
     pending = transaction.get_connection().run_on_commit
     return any(getattr(callback, "pending", False) for _, callback, _ in pending)
+
+
+def forget():
+    """Drop every summary this process keeps: for data replaced without a new version,
+    as when each test's transaction is rolled back."""
+    _kept.clear()

@@ -10,7 +10,7 @@ from django.test import TestCase, override_settings
 from hypothesis import settings as hypothesis_settings
 
 from clusters.models import Cluster
-from core import ratelimits
+from core import per_version, ratelimits
 
 # The property tests (tests/properties/test_fuzz_*.py) try a few examples each in `make test`, which
 # must stay within three minutes a database (a registration sent back with its errors takes
@@ -66,6 +66,14 @@ def empty_directory(db):
     ):
         for model in (CaseStudy, Cluster, Organisation):
             model.objects.all().delete()
+
+
+@pytest.fixture(autouse=True)
+def _summaries_of_this_test_only():
+    """A test's data is rolled back without giving the directory a new version: what the
+    test's requests summarised goes with it."""
+    yield
+    per_version.forget()
 
 
 @pytest.fixture(autouse=True)
