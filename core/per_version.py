@@ -2,10 +2,10 @@
 
 A summary (the facet index of the cluster list, the home page's figures) reads every
 published cluster: too slow for each request at 100,000 clusters, yet it only changes when
-the directory does. So each process keeps it beside the directory's version
+the directory does. So each process keeps it in memory beside the directory's version
 (core.page_cache), which every write replaces once committed, and works it out again on its
-first use after a change. Kept in memory, not in the shared cache: reading a summary back
-from the cache would cost about what building it costs.
+first use after a change: each process pays that once a version (seconds at 100,000
+clusters).
 """
 
 from django.db import transaction
