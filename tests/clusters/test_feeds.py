@@ -36,6 +36,13 @@ def announced_feed(page):
     return link["href"]
 
 
+def linked_feed(page):
+    """The feed a person sees a link to on the page: the one it announces."""
+    [link] = page.soup.find_all("a", type="application/atom+xml")
+    assert link["href"] == announced_feed(page)
+    return link["href"]
+
+
 def listed(page):
     return {card.find("a")["href"] for card in page.soup.select(".cluster-card h3")}
 
@@ -89,7 +96,7 @@ def test_a_thematic_areas_page_announces_the_feed_of_its_clusters(client):
     area.clusters.add(*Cluster.objects.published().filter(country="PL"))
     page = get_page(client, f"/themes/{area.slug}/")
 
-    feed = read_feed(client, announced_feed(page))
+    feed = read_feed(client, linked_feed(page))
 
     expected = {cluster.get_absolute_url() for cluster in area.clusters.published()}
     assert {entry.link.removeprefix("http://testserver") for entry in feed.entries} == expected
@@ -98,7 +105,7 @@ def test_a_thematic_areas_page_announces_the_feed_of_its_clusters(client):
 def test_the_case_studies_page_announces_their_feed(client):
     page = get_page(client, "/cases/")
 
-    feed = read_feed(client, announced_feed(page))
+    feed = read_feed(client, linked_feed(page))
 
     assert [entry.title for entry in feed.entries] == list(
         CaseStudy.objects.published().order_by("-published_at").values_list("title", flat=True)
