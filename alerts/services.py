@@ -176,13 +176,14 @@ def _send(alert, clusters, new):
         "description": alert.description,
         "clusters": clusters[:CLUSTERS_PER_EMAIL],
         # Counted only when there are more than the e-mail names.
-        "more": new.count() - CLUSTERS_PER_EMAIL if len(clusters) > CLUSTERS_PER_EMAIL else 0,
+        "total": new.count() if len(clusters) > CLUSTERS_PER_EMAIL else len(clusters),
         "list_url": settings.SITE_URL
         + reverse("clusters:list")
         + (f"?{listing.query_string}" if listing.query_string else ""),
         "unsubscribe_url": unsubscribe,
         "address_url": settings.SITE_URL + address_path(alert),
     }
+    context["more"] = context["total"] - len(context["clusters"])
     return send_email(
         [alert.email],
         "alert_new_clusters",

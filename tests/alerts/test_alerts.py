@@ -94,13 +94,26 @@ def test_the_alert_mails_only_new_matching_clusters_once(client, following_spain
 
     [message] = mail.outbox
     assert message.to == [ADDRESS]
-    assert "New clusters in Spain" in message.subject
+    assert message.subject == "New clusters in Spain (1)"
     assert "Cooperativa Nueva (Valencia, Spain)" in message.body
     assert f"http://127.0.0.1:8000{match.get_absolute_url()}" in message.body
     assert "Nouvelle" not in message.body
     assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     unsubscribe = message.extra_headers["List-Unsubscribe"].strip("<>")
     assert unsubscribe in message.body
+
+
+def test_an_e_mail_names_fifty_clusters_and_counts_the_rest(following_spain, make_cluster):
+    for number in range(51):
+        make_cluster(name=f"Nuevo {number:02}", country="ES")
+
+    with time_machine.travel(timezone.now() + LATER):
+        send_alerts()
+
+    [message] = mail.outbox
+    assert message.subject == "New clusters in Spain (51)"
+    assert message.body.count("/clusters/nuevo-") == 50
+    assert "And 1 more." in message.body
 
 
 def test_a_cluster_published_before_the_alert_started_is_not_news(
