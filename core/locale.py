@@ -29,7 +29,12 @@ class AddressLocaleMiddleware:
             )
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
-        response = self.get_response(request)
+        try:
+            response = self.get_response(request)
+        finally:
+            # The next request on this thread, or code run after this one (a test, a
+            # command), starts from the default language, not from this visitor's.
+            translation.deactivate()
         if browser_decides:
             patch_vary_headers(response, ("Accept-Language", "Cookie"))
         response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)

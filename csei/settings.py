@@ -237,6 +237,7 @@ LANGUAGES = [
     ("pl", "Polski"),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["csei.formats"]
 # Taxonomies, thematic areas and case studies: a field per language, English where one is
 # empty (django-modeltranslation).
 MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
