@@ -253,7 +253,7 @@ def test_a_section_longer_than_the_limit_is_split_in_files_of_the_limit(
         "http://testserver/sitemap-clusters.xml?p=3",
     ]
     counts = [len(xml_locations(anonymous, address, "url")) for address in cluster_files]
-    assert counts == [25, 25, 12]
+    assert counts == [150, 150, 72]
 
 
 def test_the_index_reads_the_same_queries_whatever_the_number_of_clusters(
