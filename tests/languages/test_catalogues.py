@@ -93,5 +93,7 @@ def test_the_catalogues_hold_every_message_of_the_code_and_no_other(tmp_path):
             relative = Path(code) / "LC_MESSAGES" / f"{domain}.po"
             gathered = catalogue_ids(tree / "locale" / relative)
             kept = catalogue_ids(Path(settings.LOCALE_PATHS[0]) / relative)
-            assert sorted(gathered - kept, key=str) == [], f"missing from {relative}: run `make messages`"
+            assert sorted(gathered - kept, key=str) == [], (
+                f"missing from {relative}: run `make messages`"
+            )
             assert sorted(kept - gathered, key=str) == [], f"no longer used in {relative}"

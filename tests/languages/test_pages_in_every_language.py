@@ -125,7 +125,8 @@ def test_the_admin_follows_the_browser_language(client, editor):
 
 
 @pytest.mark.parametrize(
-    "path", ["/healthz", "/robots.txt", "/sitemap.xml", "/api/clusters.json", "/clusters/export.csv"]
+    "path",
+    ["/healthz", "/robots.txt", "/sitemap.xml", "/api/clusters.json", "/clusters/export.csv"],
 )
 def test_machine_addresses_have_one_address_each(client, seed, path):
     assert client.get(path).status_code == 200
