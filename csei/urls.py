@@ -47,6 +47,7 @@ urlpatterns += i18n_patterns(
         include((themes_urlpatterns + thematic_area_urlpatterns, "themes")),
     ),
     path("cases/", include("cases.urls")),
+    path("alerts/", include("alerts.urls")),
     path("", include("network.urls")),
     prefix_default_language=False,
 )

@@ -31,6 +31,7 @@ def public_paths(seed):
         "/statistics/", "/eccp/", "/themes/", thematic_area.get_absolute_url(),
         f"/themes/{thematic_area.slug}/join/", "/themes/propose/", "/cases/",
         CaseStudy.objects.published().first().get_absolute_url(), "/about/", "/privacy/",
+        "/alerts/new/?country=FR",
     ]  # fmt: skip
 
 
