@@ -10,6 +10,7 @@ from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.urls import reverse
 from django_countries import countries
 
+from clusters.dataset import EXPORT_FIELDS, license_members, licensed
 from clusters.listing import PARAMETERS, ClusterListing
 from clusters.models import Cluster
 from clusters.organisations import members_of
@@ -30,13 +31,6 @@ EXPORT_LIMITED_MESSAGE = (
 )
 
 
-EXPORT_FIELDS = [
-    "name", "also_known_as", "url", "country", "country_name", "country_from", "region",
-    "city", "place_from", "latitude", "longitude", "location_precision", "model", "model_from",
-    "legal_structure", "legal_entity_name", "initiated_by", "year_founded", "member_count",
-    "eccp_registered", "eccp_profile_url", "activity_status", "fields_of_activity",
-    "thematic_areas", "website", "name_in_source", "updated_at", "last_verified_at",
-]  # fmt: skip
 # The fields read as they are stored; the others are worked out in `records`.
 STORED_FIELDS = [
     field
@@ -107,6 +101,7 @@ class Line:
         return line
 
 
+@licensed
 def clusters_csv(request):
     """Every filtered cluster, one row each, sent as the rows are read: the first arrives
     before the last is fetched, and a worker holds one chunk of rows at a time. Each address
@@ -131,6 +126,7 @@ def csv_lines(request):
         yield writer.writerow({key: spreadsheet_safe(value) for key, value in record.items()})
 
 
+@licensed
 @cached_page(parameters=(*PARAMETERS, "page_size"))
 def clusters_json(request):
     """The filtered clusters a page at a time: `page` (from 1) and `page_size` (up to
@@ -161,6 +157,7 @@ def clusters_json(request):
             if page.has_previous()
             else None,
             "clusters": [record for _, record in found],
+            **license_members(),
         }
     )
 

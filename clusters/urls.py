@@ -1,6 +1,6 @@
 from django.urls import path
 
-from clusters import exports, map_data, organisation_views, thematic_areas, views
+from clusters import exports, map_data, open_data, organisation_views, thematic_areas, views
 
 app_name = "clusters"
 
@@ -23,6 +23,8 @@ api_urlpatterns = [
     path("clusters/grid.geojson", map_data.clusters_grid, name="clusters_grid"),
     path("places.json", views.locate_place, name="locate_place"),
     path("cluster-names.json", views.cluster_names, name="cluster_names"),
+    path("openapi.json", open_data.openapi, name="openapi"),
+    path("catalog.jsonld", open_data.catalog, name="catalog"),
 ]
 
 # Under /themes/, in the themes namespace, beside the themes app's own pages.

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
+from clusters import open_data
 from clusters.urls import api_urlpatterns, thematic_area_urlpatterns
 from core.page_cache import cached_page
 from csei import views
@@ -30,6 +31,7 @@ urlpatterns = [
     path("clusters/", include("clusters.urls")),
     path("organisations/", include("clusters.organisation_urls")),
     path("api/", include((api_urlpatterns, "api"))),
+    path("data/", open_data.data_page, name="data"),
     path(
         "themes/",
         include((themes_urlpatterns + thematic_area_urlpatterns, "themes")),

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 from clusters.forms import MAX_MEMBERS
 from clusters.geocoding import country_names
 from clusters.models import Cluster
+from clusters.structured_data import website_json_ld
 from core.page_cache import cached_page
 from core.places import country_point
 from themes.models import ThematicArea
@@ -69,6 +70,7 @@ def home(request):
             "countries_on_map": json.dumps(by_country),
             "latest_clusters": published.order_by("-published_at", "name").for_list()[:6],
             "thematic_areas": thematic_areas,
+            "structured_data": website_json_ld(),
             "navigation": "home",
         },
     )

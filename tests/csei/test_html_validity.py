@@ -88,6 +88,7 @@ def test_every_kind_of_page_is_valid_html(client, html_checker, tmp_path):
         "case": f"/cases/{case.slug}/",
         "about": "/about/",
         "privacy": "/privacy/",
+        "data": "/data/",
         "not-found": "/clusters/no-such-cluster/",
     }
     for name, url in pages.items():
