@@ -2,8 +2,9 @@
 
 An editor sees, adds and changes clusters, organisations, memberships, case studies,
 thematic areas, correction suggestions and join requests, and moderates (publishes, rejects,
-archives); sees the taxonomies. An administrator does all that, deletes too, and manages the
-taxonomies, the staff accounts and their sign-in lockouts.
+archives); sees the taxonomies, and the e-mail alerts without their addresses. An
+administrator does all that, deletes too, manages the taxonomies, the staff accounts and
+their sign-in lockouts, and sees the alerts' addresses.
 """
 
 from django.contrib.auth.management import create_permissions
@@ -24,6 +25,9 @@ CURATED = {
 }
 TAXONOMIES = {"clusters": ["fieldofactivity", "memberservice", "innovationtype"]}
 ACCOUNTS = {"auth": ["user", "group"]}
+# E-mail alerts: editors see how many there are and what they follow; administrators also
+# see their addresses (reveal_alert) and may delete them.
+ALERTS = {"alerts": ["alert"]}
 # Sign-in attempts and lockouts (django-axes): administrators lift a lockout by deleting it.
 SIGN_INS = {"axes": ["accessattempt", "accesslog", "accessfailurelog"]}
 
@@ -64,13 +68,14 @@ def create_roles(apps):
         return found
 
     editing = codenames(CURATED, ["view", "add", "change"]) + codenames(TAXONOMIES, ["view"])
-    editing.append(("clusters", "moderate_cluster"))
+    editing += [("clusters", "moderate_cluster"), *codenames(ALERTS, ["view"])]
     administering = (
         editing
         + codenames(CURATED, ["delete"])
         + codenames(TAXONOMIES, ["add", "change", "delete"])
         + codenames(ACCOUNTS, ["view", "add", "change", "delete"])
         + codenames(SIGN_INS, ["view", "delete"])
+        + codenames(ALERTS, ["delete", "reveal"])
     )
     editor, _ = Group.objects.get_or_create(name=EDITOR)
     editor.permissions.set(permissions(editing))

@@ -16,12 +16,13 @@ from django.template.loader import render_to_string
 logger = logging.getLogger(__name__)
 
 
-def send_email(to, template, context):
-    """Send templates/emails/<template>.txt to the addresses in `to`."""
+def send_email(to, template, context, headers=None):
+    """Send templates/emails/<template>.txt to the addresses in `to`, with `headers` added.
+    Returns whether the mail server took it."""
     context = {"site_url": settings.SITE_URL, **context}
     subject, _, body = render_to_string(f"emails/{template}.txt", context).partition("\n")
     body = body.strip() + "\n"
-    message = EmailMultiAlternatives(" ".join(subject.split()), body, to=list(to))
+    message = EmailMultiAlternatives(" ".join(subject.split()), body, to=list(to), headers=headers)
     message.attach_alternative(
         render_to_string("emails/layout.html", {"body": body, **context}), "text/html"
     )
@@ -29,6 +30,8 @@ def send_email(to, template, context):
         message.send()
     except (OSError, smtplib.SMTPException):
         logger.exception("The e-mail %s to %s could not be sent.", template, ", ".join(to))
+        return False
+    return True
 
 
 def notify_staff(template, context):

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "themes",
     "cases",
     "network",
+    "alerts",
 ]
 
 MIDDLEWARE = [
