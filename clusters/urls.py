@@ -1,6 +1,7 @@
 from django.urls import path
 
 from clusters import (
+    embeds,
     exports,
     feeds,
     map_data,
@@ -36,6 +37,13 @@ api_urlpatterns = [
     path("cluster-names.json", views.cluster_names, name="cluster_names"),
     path("openapi.json", open_data.openapi, name="openapi"),
     path("catalog.jsonld", open_data.catalog, name="catalog"),
+]
+
+# Under /embed/: the views other sites may frame.
+embed_urlpatterns = [
+    path("list/", embeds.embed_list, name="list"),
+    path("map/", embeds.embed_map, name="map"),
+    path("clusters/<slug:slug>/", embeds.embed_cluster, name="cluster"),
 ]
 
 # Under /themes/, in the themes namespace, beside the themes app's own pages.

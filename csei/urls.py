@@ -3,7 +3,7 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
 from clusters import open_data
-from clusters.urls import api_urlpatterns, thematic_area_urlpatterns
+from clusters.urls import api_urlpatterns, embed_urlpatterns, thematic_area_urlpatterns
 from core.page_cache import cached_page
 from csei import views
 from csei.sitemaps import sitemaps
@@ -32,6 +32,7 @@ urlpatterns = [
     path("organisations/", include("clusters.organisation_urls")),
     path("api/", include((api_urlpatterns, "api"))),
     path("data/", open_data.data_page, name="data"),
+    path("embed/", include((embed_urlpatterns, "embeds"))),
     path(
         "themes/",
         include((themes_urlpatterns + thematic_area_urlpatterns, "themes")),
