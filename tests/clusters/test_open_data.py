@@ -6,6 +6,7 @@ import io
 import json
 from datetime import datetime
 
+import feedparser
 import pytest
 from jsonschema.exceptions import ValidationError
 from openapi_schema_validator import OAS31Validator
@@ -34,6 +35,14 @@ def test_every_export_states_its_licence_in_a_link_header(seed, anonymous, setti
         response = anonymous.get(address)
         assert response.status_code == 200
         assert response["Link"] == f'<{CC_BY}>; rel="license"'
+
+
+@pytest.mark.parametrize("address", ["/clusters/feed.atom?country=FR", "/themes/skills/feed.atom"])
+def test_the_feeds_of_clusters_state_the_licence_too(seed, anonymous, address):
+    response = anonymous.get(address)
+    assert response["Link"] == f'<{CC_BY}>; rel="license"'
+    rights = feedparser.parse(response.content).feed.rights
+    assert CC_BY in rights and "CSEI Directory, http://127.0.0.1:8000/" in rights
 
 
 @pytest.mark.parametrize("address", [a for a in EXPORTS if "csv" not in a])
