@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from clusters.dataset import EXPORT_FIELDS, license_members, licensed
 from clusters.listing import PARAMETERS, ClusterListing
 from clusters.models import Cluster
 from clusters.ordering import SORT_KEYS, after, in_order
@@ -41,13 +42,6 @@ EXPORT_LIMITED_MESSAGE = (
 )
 
 
-EXPORT_FIELDS = [
-    "name", "also_known_as", "url", "country", "country_name", "country_from", "region",
-    "city", "place_from", "latitude", "longitude", "location_precision", "model", "model_from",
-    "legal_structure", "legal_entity_name", "initiated_by", "year_founded", "member_count",
-    "eccp_registered", "eccp_profile_url", "activity_status", "fields_of_activity",
-    "thematic_areas", "website", "name_in_source", "updated_at", "last_verified_at",
-]  # fmt: skip
 # The fields read as they are stored; the others are worked out in `records`.
 STORED_FIELDS = [
     field
@@ -118,6 +112,7 @@ class Line:
         return line
 
 
+@licensed
 def clusters_csv(request):
     """Every filtered cluster, one row each, sent as the rows are read: the first arrives
     before the last is fetched, and a worker holds one chunk of rows at a time. Each address
@@ -142,6 +137,7 @@ def csv_lines(request):
         yield writer.writerow({key: spreadsheet_safe(value) for key, value in record.items()})
 
 
+@licensed
 @cached_page(parameters=(*PARAMETERS, "page_size", "after", "before"))
 def clusters_json(request):
     """The filtered clusters a page at a time: `page_size` of them (up to MAX_PAGE_SIZE),
@@ -176,6 +172,7 @@ def clusters_json(request):
             if page.previous_key
             else (page_address(request) if page.number == 2 else None),
             "clusters": [found[pk] for pk in page.ids if pk in found],
+            **license_members(),
         }
     )
 

@@ -1,6 +1,7 @@
 """Atom feeds of newly published clusters: for any filters of the list, and for each
 thematic area. Newest first, each entry with the cluster's summary and place."""
 
+from django.conf import settings
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,6 +17,14 @@ def newest(clusters):
 
 class NewClustersFeed(AtomFeed):
     kind = "cluster"
+
+    def feed_copyright(self):
+        """The data's licence and credit, as Atom's <rights>."""
+        return _("%(license)s (%(url)s); credit: %(attribution)s") % {
+            "license": settings.DATA_LICENSE_NAME,
+            "url": settings.DATA_LICENSE,
+            "attribution": settings.DATA_ATTRIBUTION,
+        }
 
     def item_title(self, cluster):
         return cluster.name

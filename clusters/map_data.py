@@ -15,6 +15,7 @@ from django.db.models.functions import Cast, Floor
 from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
 
+from clusters.dataset import license_members, licensed
 from clusters.geocoding import country_names
 from clusters.listing import PARAMETERS, ClusterListing
 from clusters.models import Cluster
@@ -41,12 +42,14 @@ MAX_CELLS = 4000
 MAX_ZOOM = 18
 
 
+@licensed
 @cached_page(parameters=PARAMETERS)
 def clusters_geojson(request):
     """Every filtered cluster that the map can place, as a GeoJSON point."""
     return geojson_response(all_points(request))
 
 
+@licensed
 @cached_page(parameters=(*PARAMETERS, "zoom", "bbox"))
 def clusters_grid(request):
     """The filtered clusters that lie in `bbox` (west,south,east,north, in degrees),
@@ -125,7 +128,7 @@ def point(latitude, longitude, properties, decimals):
 
 
 def feature_collection(features):
-    return {"type": "FeatureCollection", "features": features}
+    return {"type": "FeatureCollection", "features": features, **license_members()}
 
 
 def grid_parameters(query):

@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django_countries import countries
 
+from clusters.dataset import license_members, licensed
 from clusters.exports import page_address, page_size
 from clusters.models import Cluster, Organisation, OrganisationRedirect
 from clusters.organisations import (
@@ -68,6 +69,7 @@ def organisation_detail(request, slug):
     )
 
 
+@licensed
 @cached_page(parameters=(*PARAMETERS, "page_size"))
 def organisations_json(request):
     """The public organisations a page at a time, with their published clusters, by the
@@ -95,6 +97,7 @@ def organisations_json(request):
                 organisation_record(request, organisation, memberships.get(organisation.pk, []))
                 for organisation in organisations
             ],
+            **license_members(),
         }
     )
 

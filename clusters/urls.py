@@ -1,6 +1,16 @@
 from django.urls import path
 
-from clusters import exports, feeds, map_data, organisation_views, thematic_areas, views
+from clusters import (
+    embeds,
+    exports,
+    feeds,
+    map_data,
+    open_data,
+    organisation_views,
+    thematic_areas,
+    views,
+)
+from clusters.dataset import licensed
 from clusters.listing import PARAMETERS
 from core.page_cache import cached_page
 
@@ -11,7 +21,11 @@ urlpatterns = [
     path("map/", views.cluster_map, name="map"),
     path("register/", views.register, name="register"),
     path("register/thanks/", views.register_done, name="register_done"),
-    path("feed.atom", cached_page(parameters=PARAMETERS)(feeds.ClusterFeed()), name="feed"),
+    path(
+        "feed.atom",
+        licensed(cached_page(parameters=PARAMETERS)(feeds.ClusterFeed())),
+        name="feed",
+    ),
     path("<slug:slug>/", views.cluster_detail, name="detail"),
     path("<slug:slug>/suggest/", views.suggest, name="suggest"),
     path("<slug:slug>/manage/", views.request_manage_link, name="request_manage_link"),
@@ -25,6 +39,15 @@ api_urlpatterns = [
     path("clusters/grid.geojson", map_data.clusters_grid, name="clusters_grid"),
     path("places.json", views.locate_place, name="locate_place"),
     path("cluster-names.json", views.cluster_names, name="cluster_names"),
+    path("openapi.json", open_data.openapi, name="openapi"),
+    path("catalog.jsonld", open_data.catalog, name="catalog"),
+]
+
+# Under /embed/: the views other sites may frame.
+embed_urlpatterns = [
+    path("list/", embeds.embed_list, name="list"),
+    path("map/", embeds.embed_map, name="map"),
+    path("clusters/<slug:slug>/", embeds.embed_cluster, name="cluster"),
 ]
 
 # Under /themes/, in the themes namespace, beside the themes app's own pages.
@@ -32,5 +55,5 @@ thematic_area_urlpatterns = [
     path("", thematic_areas.theme_list, name="list"),
     path("<slug:slug>/", thematic_areas.theme_detail, name="detail"),
     path("<slug:slug>/join/", thematic_areas.join, name="join"),
-    path("<slug:slug>/feed.atom", cached_page()(feeds.ThematicAreaFeed()), name="feed"),
+    path("<slug:slug>/feed.atom", licensed(cached_page()(feeds.ThematicAreaFeed())), name="feed"),
 ]

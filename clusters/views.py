@@ -19,6 +19,7 @@ from clusters.map_data import GRID_ABOVE
 from clusters.models import Cluster, SlugRedirect
 from clusters.organisations import sharing_members
 from clusters.services import corrections, registration, self_service
+from clusters.structured_data import cluster_json_ld
 from core.forms import error_summary, receive
 from core.page_cache import cached_page
 from core.text import fold
@@ -66,6 +67,7 @@ def cluster_detail(request, slug):
     for membership in memberships:
         kind = membership.organisation.get_type_display()
         members_by_type.setdefault(kind, []).append(membership)
+    thematic_areas = list(cluster.thematic_areas.public())
     return render(
         request,
         "clusters/cluster_detail.html",
@@ -73,9 +75,10 @@ def cluster_detail(request, slug):
             "cluster": cluster,
             "members_by_type": members_by_type,
             "member_total": len(memberships),
-            "thematic_areas": cluster.thematic_areas.public(),
+            "thematic_areas": thematic_areas,
             "case_studies": cluster.case_studies.published(),
             "sharing": sharing_members(cluster),
+            "structured_data": cluster_json_ld(cluster, memberships, thematic_areas),
             "navigation": "clusters",
         },
     )

@@ -16,6 +16,11 @@ def _country_points():
     }
 
 
+def country_points():
+    """{ISO code: (latitude, longitude)} of every country's point (see country_point)."""
+    return _country_points()
+
+
 def country_point(code):
     """(latitude, longitude) of a point well inside the country with this ISO 3166 alpha-2
     code, such as ("FR" →) (47.24, 2.44); None for an unknown or empty code.

@@ -292,6 +292,16 @@ MAP_TILE_ATTRIBUTION = env("MAP_TILE_ATTRIBUTION")
 # a cluster's profile there must be on its domain.
 ECCP_URL = env("ECCP_URL", "https://www.clustercollaboration.eu").rstrip("/")
 CLUSTER_LIST_PAGE_SIZE = 40
+
+# The licence of the open data, stated by every export and on /data/: Creative Commons
+# Attribution 4.0, which the European Commission adopted for reusing its documents.
+DATA_LICENSE = env("DATA_LICENSE", "https://creativecommons.org/licenses/by/4.0/")
+DATA_LICENSE_NAME = env("DATA_LICENSE_NAME", "Creative Commons Attribution 4.0 (CC BY 4.0)")
+DATA_ATTRIBUTION = env("DATA_ATTRIBUTION", f"CSEI Directory, {SITE_URL}/")
+# Who publishes the data, as the DCAT-AP catalogue names it.
+DATA_PUBLISHER = env(
+    "DATA_PUBLISHER", "GECES working group on social economy clusters (CSEI Directory)"
+)
 ORGANISATION_LIST_PAGE_SIZE = 40
 # A registration with its 200 member rows of five fields (six with "remove" ticked) and
 # every box of the form ticked sends some 1,300 fields: this takes it, and still bounds what

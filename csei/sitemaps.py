@@ -21,7 +21,7 @@ class StaticPageSitemap(InEveryLanguage, Sitemap):
     def items(self):
         return [
             "home", "clusters:list", "organisations:list", "themes:list", "cases:list",
-            "about", "privacy",
+            "about", "privacy", "data",
         ]  # fmt: skip
 
     def location(self, item):

@@ -3,8 +3,8 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
-from clusters import exports
-from clusters.urls import api_urlpatterns, thematic_area_urlpatterns
+from clusters import exports, open_data
+from clusters.urls import api_urlpatterns, embed_urlpatterns, thematic_area_urlpatterns
 from core.page_cache import cached_page
 from csei import views
 from csei.sitemaps import sitemaps
@@ -42,6 +42,8 @@ urlpatterns += i18n_patterns(
     path("jsi18n/", views.javascript_catalogue, name="javascript_catalogue"),
     path("clusters/", include("clusters.urls")),
     path("organisations/", include("clusters.organisation_urls")),
+    path("data/", open_data.data_page, name="data"),
+    path("embed/", include((embed_urlpatterns, "embeds"))),
     path(
         "themes/",
         include((themes_urlpatterns + thematic_area_urlpatterns, "themes")),

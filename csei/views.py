@@ -17,6 +17,7 @@ from django.views.i18n import JavaScriptCatalog
 from clusters.forms import MAX_MEMBERS
 from clusters.geocoding import country_names
 from clusters.models import Cluster
+from clusters.structured_data import website_json_ld
 from core.page_cache import cached_page
 from core.per_version import per_version
 from core.places import country_point
@@ -59,6 +60,7 @@ def home(request):
             "countries_on_map": json.dumps(by_country),
             "latest_clusters": published.order_by("-published_at", "name").for_list()[:6],
             "thematic_areas": thematic_areas,
+            "structured_data": website_json_ld(),
             "navigation": "home",
         },
     )

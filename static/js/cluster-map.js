@@ -30,6 +30,11 @@
   var request = null;
   // The view the grid on the map was made for: a view inside it needs no new one.
   var gridView = null;
+  // An embedded map may be asked for a view (data-bbox: west,south,east,north): it shows
+  // that, not the extent of the clusters.
+  var asked = (element.getAttribute("data-bbox") || "").split(",").map(Number);
+  var askedView =
+    asked.length === 4 ? L.latLngBounds([asked[1], asked[0]], [asked[3], asked[2]]) : null;
 
   map.on("maperror", function (event) {
     say(event.message);
@@ -109,7 +114,9 @@
         });
         markers.addLayers(L.geoJSON(data, { pointToLayer: CseiMap.clusterMarker }).getLayers());
         show(markers);
-        if (data.features.length) {
+        if (askedView) {
+          map.fitBounds(askedView, { animate: false });
+        } else if (data.features.length) {
           map.fitBounds(markers.getBounds(), { padding: [24, 24], maxZoom: closest, animate: false });
         }
       })
@@ -120,6 +127,11 @@
   // `bbox` says where they are, to frame them; then the grid of that view.
   function drawGrid() {
     gridView = null;
+    if (askedView) {
+      map.fitBounds(askedView, { animate: false });
+      drawGridOfView();
+      return;
+    }
     load(address("data-grid-url", { zoom: 2 }))
       .then(function (data) {
         drawCells(data);

@@ -24,6 +24,7 @@ PAGES = [
     "/cases/circularium/",
     "/about/",
     "/privacy/",
+    "/data/",
 ]
 
 

@@ -88,6 +88,10 @@ def test_every_kind_of_page_is_valid_html(client, html_checker, tmp_path):
         "case": f"/cases/{case.slug}/",
         "about": "/about/",
         "privacy": "/privacy/",
+        "data": "/data/",
+        "embed-list": "/embed/list/?country=FR&bbox=-5,41,10,51",
+        "embed-map": "/embed/map/?country=FR",
+        "embed-card": "/embed/clusters/figeacteurs/",
         "not-found": "/clusters/no-such-cluster/",
     }
     for name, url in pages.items():

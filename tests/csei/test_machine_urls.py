@@ -176,6 +176,7 @@ def test_the_sitemap_lists_every_public_page_once(anonymous, seed):
     assert len(locations) == len(paths)
     static_pages = {
         "/", "/clusters/", "/organisations/", "/themes/", "/cases/", "/about/", "/privacy/",
+        "/data/",
     }  # fmt: skip
     clusters = {cluster.get_absolute_url() for cluster in Cluster.objects.published()}
     organisations = {"/organisations/unimos-foundation/"}
