@@ -49,7 +49,7 @@ DISTRIBUTIONS = [
     Distribution(
         "csv",
         _("CSV"),
-        "clusters:export_csv",
+        "export_csv",
         "text/csv",
         "CSV",
         _(
