@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     "simple_history",
     "import_export",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "csei",
     "clusters",
     "themes",
@@ -140,6 +142,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 10,
     }
+    # Tests' databases in files too, not in memory: the tests of requests that arrive at
+    # once need SQLite's locks to wait, which an in-memory database shared between
+    # threads does not do (it fails with "database table is locked").
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The forms' rate limits count in this cache, so every worker must share it: Redis when
@@ -265,6 +271,18 @@ else:
     EMAIL_HOST_USER = env("EMAIL_HOST_USER")
     EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+# Work that reaches out of the process (e-mail, core.emails) goes through a task queue.
+# "database": kept in the site's own database and run by `manage.py db_worker`, with
+# retries, on any number of hosts; "immediate": run at once, in the request (no worker, no
+# retries), which `make run` and the tests use.
+TASK_QUEUE = env("TASK_QUEUE", "immediate" if DEBUG else "database")
+TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+if TASK_QUEUE not in TASK_BACKENDS:
+    raise ImproperlyConfigured(f"TASK_QUEUE must be database or immediate, not {TASK_QUEUE!r}.")
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASK_QUEUE]}}
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "CSEI Directory <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 ADMINS = [("Staff", address) for address in env_list("ADMINS")]
