@@ -2,7 +2,8 @@
 
 An editor sees, adds and changes clusters, organisations, memberships, case studies,
 thematic areas, correction suggestions and join requests, and moderates (publishes, rejects,
-archives); sees the taxonomies. An administrator does all that, deletes too, and manages the
+archives); sees the taxonomies and the task queue (e-mails that could not be sent, with the
+mail server's error). An administrator does all that, deletes too, and manages the
 taxonomies, the staff accounts and their sign-in lockouts.
 """
 
@@ -26,6 +27,8 @@ TAXONOMIES = {"clusters": ["fieldofactivity", "memberservice", "innovationtype"]
 ACCOUNTS = {"auth": ["user", "group"]}
 # Sign-in attempts and lockouts (django-axes): administrators lift a lockout by deleting it.
 SIGN_INS = {"axes": ["accessattempt", "accesslog", "accessfailurelog"]}
+# The task queue's results (django-tasks-db): read only, in the admin.
+TASK_RESULTS = {"django_tasks_database": ["dbtaskresult"]}
 
 
 def codenames(models, actions):
@@ -63,7 +66,11 @@ def create_roles(apps):
                 )
         return found
 
-    editing = codenames(CURATED, ["view", "add", "change"]) + codenames(TAXONOMIES, ["view"])
+    editing = (
+        codenames(CURATED, ["view", "add", "change"])
+        + codenames(TAXONOMIES, ["view"])
+        + codenames(TASK_RESULTS, ["view"])
+    )
     editing.append(("clusters", "moderate_cluster"))
     administering = (
         editing

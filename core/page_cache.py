@@ -30,6 +30,7 @@ from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 
 from core.outages import BACKEND_OUTAGES
+from core.replicas import PRIMARY_COOKIE
 
 VERSION_KEY = "directory-version"
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
@@ -116,8 +117,9 @@ def cached_page(parameters=()):
 def cacheable(request):
     if request.method not in ("GET", "HEAD"):
         return False
-    # A visitor with a session may be staff (previews) or have a message waiting.
-    return settings.SESSION_COOKIE_NAME not in request.COOKIES and "messages" not in request.COOKIES
+    # A visitor with a session may be staff (previews) or have a message waiting; one who
+    # has just written reads the primary database, to see their change.
+    return not {settings.SESSION_COOKIE_NAME, "messages", PRIMARY_COOKIE} & request.COOKIES.keys()
 
 
 def page_key(request, parameters):

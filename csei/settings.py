@@ -100,6 +100,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Which database the view reads: the replica for anonymous reads, when there is one.
+    "core.replicas.ReplicaReadsMiddleware",
     # Records who made each change (the signed-in staff member) in the edit history.
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a refused sign-in into its lockout page.
@@ -146,6 +148,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # once need SQLite's locks to wait, which an in-memory database shared between
     # threads does not do (it fails with "database table is locked").
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test.sqlite3")}
+# A streaming replica of the PostgreSQL primary, for anonymous public reads (core.replicas):
+# a visitor reads the primary for PRIMARY_AFTER_WRITE_SECONDS after their own write, and
+# everyone does while the replica is further behind than REPLICA_MAX_LAG_SECONDS or down.
+DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL")
+PRIMARY_AFTER_WRITE_SECONDS = int(env("PRIMARY_AFTER_WRITE_SECONDS", "10"))
+REPLICA_MAX_LAG_SECONDS = float(env("REPLICA_MAX_LAG_SECONDS", "5"))
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL, conn_max_age=600, conn_health_checks=True
+    )
+    # A replica that does not answer is given up on quickly: the primary answers instead.
+    DATABASES["replica"]["OPTIONS"] = {"connect_timeout": 2}
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["core.replicas.PrimaryReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The forms' rate limits count in this cache, so every worker must share it: Redis when
