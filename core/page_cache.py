@@ -66,6 +66,15 @@ def directory_version():
     return version
 
 
+def current_version():
+    """The directory's version: the cache's copy while it is fresh, else the database's."""
+    with suppress(*BACKEND_OUTAGES):
+        version = cached_version(pages().get_many([VERSION_KEY]))
+        if version:
+            return version
+    return directory_version()
+
+
 def cached_version(found):
     """The version in the cache, unless it is older than VERSION_SECONDS."""
     version, fresh_until = found.get(VERSION_KEY) or (None, 0)

@@ -200,6 +200,9 @@ else:
 # How long a page stays in that cache (core.page_cache); a change to the directory replaces
 # it before that. 0 turns the page cache off.
 PAGE_CACHE_SECONDS = int(env("PAGE_CACHE_SECONDS", str(24 * 60 * 60)))
+# The whole CSV and GeoJSON (without filters) are files built once per directory version
+# (clusters.data_files); off, they are built for each request like the filtered ones.
+DATA_FILES = env_bool("DATA_FILES", True)
 # Downloads of the CSV export one address may make, in django-ratelimit's notation: each
 # reads every cluster that matches, so a script looping on it is stopped. At most an hour.
 EXPORT_RATE_LIMIT = env("EXPORT_RATE_LIMIT", "30/h")
