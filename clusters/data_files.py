@@ -1,6 +1,6 @@
 """The whole open data as files: the CSV and the GeoJSON of every published cluster, each
 built once per directory version, in the task queue, and kept compressed in the database
-(csei.DataFile), where every app server finds it.
+(core.DataFile), where every app server finds it.
 
 A download without filters is answered from its file, in the time it takes to read it: no
 request reads a hundred thousand clusters. After a change, the first download starts the
@@ -23,8 +23,8 @@ from django_tasks import task
 
 from clusters.listing import PARAMETERS
 from core.downloads import stored_file
+from core.models import DataFile
 from core.page_cache import current_version
-from csei.models import DataFile
 
 # A build not finished in this time is taken to have died with its worker: another starts.
 BUILD_TIMEOUT = timedelta(minutes=10)

@@ -56,7 +56,8 @@ def pages():
 def directory_version():
     """The directory's version as the database holds it, copied into the cache for
     VERSION_SECONDS (where cached_page reads it with the page, in one round trip)."""
-    from csei.models import DirectoryVersion
+    # Imported here: the apps' models import this module while the models are loading.
+    from core.models import DirectoryVersion
 
     version = DirectoryVersion.objects.filter(pk=1).values_list("token", flat=True).first()
     if version is None:
@@ -94,7 +95,7 @@ def directory_changed(**kwargs):
         return
 
     def new_version():
-        from csei.models import DirectoryVersion, new_token
+        from core.models import DirectoryVersion, new_token
 
         new_version.pending = False
         DirectoryVersion.objects.update_or_create(pk=1, defaults={"token": new_token()})

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    "core",
     "csei",
     "clusters",
     "themes",

@@ -17,7 +17,7 @@ from django_tasks_db.models import DBTaskResult
 
 from clusters.data_files import start_build
 from clusters.models import Cluster
-from csei.models import DataFile
+from core.models import DataFile
 
 CSV = "/clusters/export.csv"
 GEOJSON = "/api/clusters.geojson"
