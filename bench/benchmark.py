@@ -75,7 +75,7 @@ TARGETS = [
     ),
     *(
         (group, mode, "share", limit)
-        for group in ("organisations", "statistics")
+        for group in ("organisations", "statistics", "feed")
         for mode, limit in (("uncached", 0.03), ("cached", 0.40))
     ),
     ("cluster", "uncached", "share", 0.10),
@@ -99,6 +99,7 @@ TARGETS = [
             "organisations",
             "organisation",
             "statistics",
+            "feed",
         )
         for mode in MODES
     ),
@@ -318,6 +319,9 @@ def url_mix(environment, folder):
         "statistics": ["/statistics/", "/statistics/?country=PL",
                        "/statistics/?field=local-food-and-sustainable-agriculture",
                        "/statistics/?model=ptce&eccp=no", "/statistics/?q=green"],
+        # Atom feeds of new clusters, with the list's filters and a search.
+        "feed": ["/clusters/feed.atom", "/clusters/feed.atom?country=FR",
+                 "/clusters/feed.atom?model=ptce&country=DE", "/clusters/feed.atom?q=green"],
     }  # fmt: skip
 
 

@@ -299,3 +299,34 @@ def _link_table(field_name):
         quote(relation.m2m_column_name()),
         quote(relation.m2m_reverse_name()),
     )
+
+
+def describe(listing):
+    """What the listing's filters ask for, in words: "New clusters in Spain or Portugal;
+    Field of activity: local food". Read from the filters alone, without counting."""
+    chosen = {}
+    for name, item in listing.filterset.facets():
+        value = listing.selected.get(name)
+        if not value:
+            continue
+        values = set(value if item.multiple else [value])
+        labels = [str(label) for choice, label in item.extra["choices"] if str(choice) in values]
+        chosen[name] = (str(item.label), labels)
+    parts = []
+    if "country" in chosen:
+        parts.append(_("New clusters in %(places)s") % {"places": either(chosen["country"][1])})
+    else:
+        parts.append(str(_("New clusters")))
+    for name, (label, labels) in chosen.items():
+        if name != "country":
+            parts.append(f"{label}: {either(labels)}")
+    if listing.q:
+        parts.append(_("matching “%(words)s”") % {"words": listing.q})
+    return "; ".join(parts)
+
+
+def either(labels):
+    """ "A", "A or B", "A, B or C"."""
+    if len(labels) < 2:
+        return "".join(labels)
+    return _("%(some)s or %(last)s") % {"some": ", ".join(labels[:-1]), "last": labels[-1]}

@@ -2,9 +2,10 @@
 
 An editor sees, adds and changes clusters, organisations, memberships, case studies,
 thematic areas, correction suggestions and join requests, and moderates (publishes, rejects,
-archives); sees the taxonomies and the task queue (e-mails that could not be sent, with the
-mail server's error). An administrator does all that, deletes too, and manages the
-taxonomies, the staff accounts and their sign-in lockouts.
+archives); sees the taxonomies, the e-mail alerts without their addresses, and the task
+queue (e-mails that could not be sent, with the mail server's error). An administrator does
+all that, deletes too, manages the taxonomies, the staff accounts and their sign-in
+lockouts, and sees the alerts' addresses.
 """
 
 from django.contrib.auth.management import create_permissions
@@ -25,6 +26,9 @@ CURATED = {
 }
 TAXONOMIES = {"clusters": ["fieldofactivity", "memberservice", "innovationtype"]}
 ACCOUNTS = {"auth": ["user", "group"]}
+# E-mail alerts: editors see how many there are and what they follow; administrators also
+# see their addresses (reveal_alert) and may delete them.
+ALERTS = {"alerts": ["alert"]}
 # Sign-in attempts and lockouts (django-axes): administrators lift a lockout by deleting it.
 SIGN_INS = {"axes": ["accessattempt", "accesslog", "accessfailurelog"]}
 # The task queue's results (django-tasks-db): read only, in the admin.
@@ -71,13 +75,14 @@ def create_roles(apps):
         + codenames(TAXONOMIES, ["view"])
         + codenames(TASK_RESULTS, ["view"])
     )
-    editing.append(("clusters", "moderate_cluster"))
+    editing += [("clusters", "moderate_cluster"), *codenames(ALERTS, ["view"])]
     administering = (
         editing
         + codenames(CURATED, ["delete"])
         + codenames(TAXONOMIES, ["add", "change", "delete"])
         + codenames(ACCOUNTS, ["view", "add", "change", "delete"])
         + codenames(SIGN_INS, ["view", "delete"])
+        + codenames(ALERTS, ["delete", "reveal"])
     )
     editor, _ = Group.objects.get_or_create(name=EDITOR)
     editor.permissions.set(permissions(editing))

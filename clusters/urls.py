@@ -1,6 +1,8 @@
 from django.urls import path
 
-from clusters import exports, map_data, organisation_views, thematic_areas, views
+from clusters import exports, feeds, map_data, organisation_views, thematic_areas, views
+from clusters.listing import PARAMETERS
+from core.page_cache import cached_page
 
 app_name = "clusters"
 
@@ -10,6 +12,7 @@ urlpatterns = [
     path("register/", views.register, name="register"),
     path("register/thanks/", views.register_done, name="register_done"),
     path("export.csv", exports.clusters_csv, name="export_csv"),
+    path("feed.atom", cached_page(parameters=PARAMETERS)(feeds.ClusterFeed()), name="feed"),
     path("<slug:slug>/", views.cluster_detail, name="detail"),
     path("<slug:slug>/suggest/", views.suggest, name="suggest"),
     path("<slug:slug>/manage/", views.request_manage_link, name="request_manage_link"),
@@ -30,4 +33,5 @@ thematic_area_urlpatterns = [
     path("", thematic_areas.theme_list, name="list"),
     path("<slug:slug>/", thematic_areas.theme_detail, name="detail"),
     path("<slug:slug>/join/", thematic_areas.join, name="join"),
+    path("<slug:slug>/feed.atom", cached_page()(feeds.ThematicAreaFeed()), name="feed"),
 ]

@@ -18,7 +18,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django_tasks import task
+from django_tasks import TaskResultStatus, task
 
 logger = logging.getLogger(__name__)
 
@@ -35,20 +35,23 @@ class MailNotSent(Exception):
     """The mail server refused a message for the last time."""
 
 
-def send_email(to, template, context):
-    """Queue templates/emails/<template>.txt for the addresses in `to`."""
+def send_email(to, template, context, headers=None):
+    """Queue templates/emails/<template>.txt for the addresses in `to`, with `headers`
+    added. Returns whether the message is on its way: queued, or with the immediate queue,
+    taken by the mail server."""
     context = {"site_url": settings.SITE_URL, **context}
     subject, _, body = render_to_string(f"emails/{template}.txt", context).partition("\n")
     body = body.strip() + "\n"
     html = render_to_string("emails/layout.html", {"body": body, **context})
-    deliver_email.enqueue(list(to), " ".join(subject.split()), body, html)
+    result = deliver_email.enqueue(list(to), " ".join(subject.split()), body, html, headers)
+    return result.status != TaskResultStatus.FAILED
 
 
 @task()
-def deliver_email(to, subject, body, html, attempt=1):
+def deliver_email(to, subject, body, html, headers=None, attempt=1):
     """Send one message; when the server refuses it, queue the next try, or after the last
     one fail, so that the task keeps the error for staff to read."""
-    message = EmailMultiAlternatives(subject, body, to=to)
+    message = EmailMultiAlternatives(subject, body, to=to, headers=headers)
     message.attach_alternative(html, "text/html")
     try:
         message.send()
@@ -59,7 +62,9 @@ def deliver_email(to, subject, body, html, attempt=1):
             logger.error("The e-mail %r to %s could not be sent: %s", subject, addresses, error)
             raise MailNotSent(f"Try {attempt} of {subject!r} to {addresses}: {error}") from error
         next_try = timezone.now() + RETRY_DELAYS[attempt - 1]
-        deliver_email.using(run_after=next_try).enqueue(to, subject, body, html, attempt + 1)
+        deliver_email.using(run_after=next_try).enqueue(
+            to, subject, body, html, headers, attempt + 1
+        )
         return {"error": str(error), "next_try": next_try.isoformat()}
     return {"sent_to": to}
 

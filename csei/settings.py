@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "themes",
     "cases",
     "network",
+    "alerts",
 ]
 
 MIDDLEWARE = [

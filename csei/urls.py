@@ -35,6 +35,7 @@ urlpatterns = [
         include((themes_urlpatterns + thematic_area_urlpatterns, "themes")),
     ),
     path("cases/", include("cases.urls")),
+    path("alerts/", include("alerts.urls")),
     path("", include("network.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,5 +1,6 @@
 """Every public form of the site, with answers it accepts, for the tests that try them all."""
 
+from alerts.models import Alert
 from clusters.models import Cluster, CorrectionSuggestion, Membership, Organisation
 from clusters.services.self_service import manage_url
 from tests.clusters.test_register import VALID as REGISTRATION
@@ -20,6 +21,7 @@ ACCEPTED = {
     "manage": {"short_description": "Turin's social impact ecosystem."},
     "propose": PROPOSAL,
     "join": {"cluster": "Torino Social Impact", "email": "coordinator@example.org"},
+    "alert": {"email": "reader@example.org"},
 }
 
 
@@ -38,6 +40,7 @@ def url_of(form):
         "manage_link": f"/clusters/{CLUSTER}/manage/",
         "propose": "/themes/propose/",
         "join": f"/themes/{AREA}/join/",
+        "alert": "/alerts/new/?country=IT",
     }[form]
 
 
@@ -59,5 +62,6 @@ def rows():
         model.__name__: model.objects.count()
         for model in (
             Cluster, Organisation, Membership, CorrectionSuggestion, ThematicArea, JoinRequest,
+            Alert,
         )
     }  # fmt: skip

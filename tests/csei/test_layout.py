@@ -9,7 +9,7 @@ from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
 # From the foundations up: a package imports only those below it.
-FLOORS = ["core", "themes", "clusters", "cases", "network", "csei"]
+FLOORS = ["core", "themes", "clusters", "cases", "alerts", "network", "csei"]
 # Imports that run from a lower floor to a higher one, each with the reason the README
 # gives. At most two.
 UPWARD = {}

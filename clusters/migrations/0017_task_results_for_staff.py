@@ -11,8 +11,9 @@ def update_roles(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("csei", "0002_page_cache_table"),
         ("clusters", "0016_web_addresses"),
+        # Last of the migrations that set the roles: each sets every permission it knows.
+        ("alerts", "0002_staff_roles"),
         ("cases", "0005_web_addresses"),
         ("themes", "0005_bounded_text_field"),
         ("django_tasks_database", "0021_conditional_partial_index_ordering"),
