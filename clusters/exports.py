@@ -2,17 +2,21 @@
 clusters.map_data)."""
 
 import csv
+import math
 from collections import defaultdict
 from itertools import islice
 
+from django.core import signing
 from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from clusters.data_files import is_whole, whole_file
 from clusters.listing import PARAMETERS, ClusterListing
 from clusters.models import Cluster
+from clusters.ordering import SORT_KEYS, after, in_order
 from clusters.organisations import members_of
 from core.page_cache import cached_page
 from core.ratelimits import count_export
@@ -24,6 +28,13 @@ CHUNK_SIZE = 2000
 # most; a page of the most is built in about a tenth of a second.
 PAGE_SIZE = 100
 MAX_PAGE_SIZE = 1000
+# Signs the keys of the JSON API's pages: a key is read back only as this site wrote it.
+PAGE_KEY_SALT = "clusters.exports.page_key"
+BAD_PAGE_KEY = _(
+    "This page key is not one this site gave for this order of clusters. Follow the "
+    "`next` or `previous` address of a page as it was given, or leave out `after` and "
+    "`before` to start from the first page."
+)
 EXPORT_LIMITED_MESSAGE = (
     "This address has downloaded the CSV export many times in the last hour. Please try "
     "again later, or read the same data from the JSON API, /api/clusters.json, a page at "
@@ -135,38 +146,93 @@ def csv_lines(request):
         yield writer.writerow({key: spreadsheet_safe(value) for key, value in record.items()})
 
 
-@cached_page(parameters=(*PARAMETERS, "page_size"))
+@cached_page(parameters=(*PARAMETERS, "page_size", "after", "before"))
 def clusters_json(request):
-    """The filtered clusters a page at a time: `page` (from 1) and `page_size` (up to
-    MAX_PAGE_SIZE), with the total and the addresses of the next and previous pages.
+    """The filtered clusters a page at a time: `page_size` of them (up to MAX_PAGE_SIZE),
+    with the total and the addresses of the next and previous pages.
 
-    As on the list, a page or a size that cannot be read is not an error: a page past the
-    last gives the last, anything else the first, and the size used is in the answer.
+    Those addresses name the page by a key (`after` or `before` a cluster), so that a page
+    far in is read as fast as the first. A page number (`page`, from 1) still works, and
+    costs more the further it goes; as on the list, a page past the last gives the last,
+    anything else the first, and the size used is in the answer. A key this site did not
+    make, or made for another order, is refused with a 400 that says why.
     """
     size = page_size(request.GET.get("page_size", ""))
-    clusters = ClusterListing(request.GET).clusters
-    # The key last, so that pages neither repeat nor skip clusters that sort alike.
-    clusters = clusters.order_by(*clusters.query.order_by, "pk")
-    page = Paginator(clusters, size).get_page(request.GET.get("page"))
-    found = list(records(page.object_list, request, keyed=True))
-    members = members_of([pk for pk, _ in found])
-    for pk, record in found:
+    listing = ClusterListing(request.GET)
+    try:
+        page = KeyedPage(listing, request.GET, size)
+    except signing.BadSignature:
+        return JsonResponse({"error": str(BAD_PAGE_KEY)}, status=400)
+    found = dict(records(Cluster.objects.filter(pk__in=page.ids), request, keyed=True))
+    members = members_of(page.ids)
+    for pk, record in found.items():
         record["members"] = [
             member_record(request, membership) for membership in members.get(pk, [])
         ]
     return JsonResponse(
         {
-            "count": page.paginator.count,
+            "count": listing.total,
             "page": page.number,
-            "pages": page.paginator.num_pages,
+            "pages": max(math.ceil(listing.total / size), 1),
             "page_size": size,
-            "next": page_address(request, page.next_page_number()) if page.has_next() else None,
-            "previous": page_address(request, page.previous_page_number())
-            if page.has_previous()
-            else None,
-            "clusters": [record for _, record in found],
+            "next": page_address(request, after=page.next_key) if page.next_key else None,
+            "previous": page_address(request, before=page.previous_key)
+            if page.previous_key
+            else (page_address(request) if page.number == 2 else None),
+            "clusters": [found[pk] for pk in page.ids if pk in found],
         }
     )
+
+
+class KeyedPage:
+    """A page of the listing's clusters: the one `after` or `before` the cluster a signed
+    key names, else the page numbered `page`. Reads the page's ids and sort keys only; the
+    keys of its first and last clusters lead to the pages beside it."""
+
+    def __init__(self, listing, query, size):
+        self.order = listing.filterset.order
+        self.keys = SORT_KEYS[self.order]
+        clusters = listing.clusters
+        names = [key.name for key in self.keys]
+        if query.get("after") or query.get("before"):
+            backwards = not query.get("after")
+            values, self.number = self.read(query.get("after") or query.get("before"))
+            keys = [key.reversed() for key in self.keys] if backwards else self.keys
+            rows = list(
+                in_order(clusters, keys).filter(after(keys, values)).values_list(*names)[: size + 1]
+            )
+            more = len(rows) > size
+            rows = rows[:size]
+            if backwards:
+                rows.reverse()
+            # Going backwards, the page the visitor came from follows.
+            has_previous, has_next = (more, True) if backwards else (self.number > 1, more)
+        else:
+            paginator = Paginator(clusters, size)
+            paginator.count = listing.total  # counted already, by the facet index
+            numbered = paginator.get_page(query.get("page"))
+            self.number = numbered.number
+            start = (self.number - 1) * size
+            rows = list(clusters.values_list(*names)[start : start + size])
+            has_previous, has_next = numbered.has_previous(), numbered.has_next()
+        self.ids = [row[-1] for row in rows]
+        self.next_key = self.key(rows[-1], self.number + 1) if rows and has_next else None
+        self.previous_key = (
+            self.key(rows[0], self.number - 1)
+            if rows and has_previous and self.number > 2
+            else None
+        )
+
+    def key(self, row, number):
+        values = [key.to_json(value) for key, value in zip(self.keys, row, strict=True)]
+        return signing.dumps([self.order, number, values], salt=PAGE_KEY_SALT, compress=True)
+
+    def read(self, text):
+        order, number, values = signing.loads(text, salt=PAGE_KEY_SALT)
+        if order != self.order:
+            # A key of another order would start the page at a place that means nothing.
+            raise signing.BadSignature("a key of another order")
+        return [key.from_json(value) for key, value in zip(self.keys, values, strict=True)], number
 
 
 def member_record(request, membership):
@@ -192,7 +258,10 @@ def page_size(value):
     return min(size, MAX_PAGE_SIZE) if size >= 1 else PAGE_SIZE
 
 
-def page_address(request, number):
+def page_address(request, **parameters):
+    """The address of this request with `parameters` in place of the page it named."""
     query = request.GET.copy()
-    query["page"] = number
-    return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+    for name in ("page", "after", "before"):
+        query.pop(name, None)
+    query.update(parameters)
+    return request.build_absolute_uri(f"{request.path}?{query.urlencode()}".rstrip("?"))

@@ -1,42 +1,70 @@
 """The filters of the cluster list, the map and the exports: each declared once, here."""
 
+from collections import defaultdict
+
 import django_filters
 from django import forms
-from django.db.models import Case, Exists, F, OuterRef, Value, When
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
+from pyroaring import BitMap
 
 from clusters.geocoding import country_names
 from clusters.models import Cluster, FieldOfActivity, Organisation
+from clusters.ordering import RELEVANCE, SORT_KEYS, in_order
 from themes.models import ThematicArea
 
-RELEVANCE = ""
 SORT_CHOICES = [
     (RELEVANCE, _("Best match")),
     ("name", _("Name")),
     ("-updated", _("Recently updated")),
     ("country", _("Country")),
 ]
-# Clusters whose country is not yet known go after the others; so do entries no person has
-# updated since the seed was loaded.
-COUNTRY_UNKNOWN_LAST = Case(When(country="", then=Value(1)), default=Value(0))
-SORT_ORDERS = {
-    "name": ["sort_name", "name"],
-    "-updated": [F("updated_at").desc(nulls_last=True), "sort_name"],
-    "country": [COUNTRY_UNKNOWN_LAST, "country", "sort_name"],
-}
 
 
 class FacetMixin:
     """A filter that is also a facet of the filter panel, with a count for each choice.
 
-    `count_by` says how the facet's counts are made: "column" groups the clusters by the
-    filter's own field, "link" by the terms of a many-to-many relation, "contains" tests
-    each choice against a text field.
+    `count_by` says which clusters each choice gives, as the filter selects them: "column"
+    those with that value in the filter's own field, "link" those linked to that term of a
+    many-to-many relation, "contains" those whose text field contains it. The facet index
+    (clusters.facet_index) counts from the sets of ids `option_ids` reads.
     """
 
     def __init__(self, *args, count_by, **kwargs):
         self.count_by = count_by
         super().__init__(*args, **kwargs)
+
+    def option_ids(self, clusters, terms):
+        """{choice: the ids of `clusters` it gives}, in one query."""
+        ids = defaultdict(list)
+        if self.count_by == "link":
+            relation = Cluster._meta.get_field(self.field_name)
+            slugs = {pk: slug for pk, slug, _ in terms[self.field_name]}
+            links = relation.remote_field.through.objects.filter(
+                **{f"{relation.m2m_field_name()}__in": clusters.values("pk")}
+            ).values_list(
+                f"{relation.m2m_field_name()}_id", f"{relation.m2m_reverse_field_name()}_id"
+            )
+            for cluster, term in links:
+                if term in slugs:
+                    ids[slugs[term]].append(cluster)
+        elif self.count_by == "contains":
+            # A few dozen combinations of member types: each tested once, not once a cluster.
+            by_text = defaultdict(list)
+            for cluster, text in clusters.values_list("pk", self.field_name):
+                by_text[text].append(cluster)
+            for choice, _ in self.extra["choices"]:
+                ids[str(choice)] = [
+                    cluster
+                    for text, having in by_text.items()
+                    if choice in text
+                    for cluster in having
+                ]
+        else:
+            for cluster, value in clusters.values_list("pk", self.field_name):
+                if value not in ("", None):
+                    ids[str(value)].append(cluster)
+        return {choice: BitMap(members) for choice, members in ids.items() if members}
 
 
 class ChoiceFacet(FacetMixin, django_filters.ChoiceFilter):
@@ -172,13 +200,19 @@ class ClusterFilter(django_filters.FilterSet):
         )
         return queryset.filter(Exists(links))
 
+    @property
+    def order(self):
+        """The order in force: the one asked for, else the best match first for a search,
+        else by name."""
+        if self.form.cleaned_data.get("sort"):
+            return self.form.cleaned_data["sort"]
+        return RELEVANCE if "search_rank" in self.queryset.query.annotations else "name"
+
     def sort_by(self, queryset, name, value):
-        return queryset.order_by(*SORT_ORDERS[value])
+        return in_order(queryset, SORT_KEYS[value])
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
         if self.form.cleaned_data.get("sort"):
             return queryset
-        if "search_rank" in queryset.query.annotations:
-            return queryset.order_by("-search_rank", "sort_name")
-        return queryset.order_by(*SORT_ORDERS["name"])
+        return in_order(queryset, SORT_KEYS[self.order])

@@ -5,10 +5,11 @@ from functools import cached_property
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db import connection
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
+from pyroaring import BitMap
 
+from clusters.facet_index import facet_index
 from clusters.filters import RELEVANCE, SORT_CHOICES, ClusterFilter
 from clusters.models import Cluster
 from clusters.search import search_clusters
@@ -79,7 +80,7 @@ class ClusterListing(FilterChips):
     """The published clusters that a query string asks for, with its facets and chips.
 
     Built once per request from `request.GET`; the search runs in the query of the rows
-    and once more in the single query that counts every facet and the total.
+    and once more for the ids the facet index counts.
     """
 
     def __init__(self, query):
@@ -109,7 +110,12 @@ class ClusterListing(FilterChips):
 
     @cached_property
     def counts(self):
-        return count_facets(self.matched, self.filterset, self.selected)
+        index = facet_index(self.filterset)
+        matched = index.published
+        if "search_rank" in self.matched.query.annotations:
+            # The search runs in the database, on its indexes; the index counts what it found.
+            matched = matched & BitMap(self.matched.order_by().values_list("pk", flat=True))
+        return index.counts(matched, self.selected)
 
     @property
     def total(self):
@@ -188,117 +194,6 @@ class ClusterListing(FilterChips):
             for value, label in SORT_CHOICES
             if value != RELEVANCE or self.q
         ]
-
-
-def count_facets(matched, filterset, selected):
-    """Every facet's counts and the total, in one query over the clusters `matched`.
-
-    The matched clusters (published, and found by the search if there is one) are selected
-    once, as a common table expression; each facet then counts them under every filter
-    but its own, so that the other values of a facet show what choosing them would give.
-    Returns {"total": n, parameter: {value: count}}.
-    """
-    quote = connection.ops.quote_name
-    facets = filterset.facets()
-    columns = ["id"] + [item.field_name for _, item in facets if item.count_by != "link"]
-    base_sql, base_params = matched.order_by().values(*columns).query.sql_with_params()
-
-    conditions = {}
-    for name, item in facets:
-        if name not in selected:
-            continue
-        value = selected[name]
-        if item.count_by == "column":
-            values = value if isinstance(value, list) else [value]
-            placeholders = ", ".join(["%s"] * len(values))
-            conditions[name] = (f"m.{quote(item.field_name)} IN ({placeholders})", values)
-        elif item.count_by == "contains":
-            conditions[name] = (f"m.{quote(item.field_name)} LIKE %s", [f"%{value}%"])
-        else:
-            through, cluster_column, term_column = _link_table(item.field_name)
-            ids = [pk for pk, slug, _ in filterset.terms[item.field_name] if slug in value]
-            placeholders = ", ".join(["%s"] * len(ids)) or "NULL"
-            conditions[name] = (
-                f"EXISTS (SELECT 1 FROM {through} x WHERE x.{cluster_column} = m.id "
-                f"AND x.{term_column} IN ({placeholders}))",
-                ids,
-            )
-
-    def where(leaving_out=None):
-        """WHERE for every chosen filter but one facet's."""
-        parts = [part for name, part in conditions.items() if name != leaving_out]
-        sql = " AND ".join(sql for sql, _ in parts)
-        return (f" WHERE {sql}" if sql else ""), [value for _, values in parts for value in values]
-
-    branches, params = [], []
-    sql, values = where()
-    branches.append(f"SELECT 'total', '', COUNT(*) FROM matched m{sql}")
-    params += values
-    for name, item in facets:
-        if item.count_by == "column":
-            column = f"m.{quote(item.field_name)}"
-            sql, values = where(leaving_out=name)
-            branches.append(
-                f"SELECT %s, CAST({column} AS TEXT), COUNT(*) FROM matched m{sql} GROUP BY {column}"
-            )
-            params += [name, *values]
-        elif item.count_by == "contains":
-            # The clusters by their whole text (a few dozen combinations of member types):
-            # one pass, where a LIKE a choice took a pass each.
-            column = f"m.{quote(item.field_name)}"
-            sql, values = where(leaving_out=name)
-            branches.append(f"SELECT %s, {column}, COUNT(*) FROM matched m{sql} GROUP BY {column}")
-            params += [name, *values]
-        else:
-            through, cluster_column, term_column = _link_table(item.field_name)
-            sql, values = where(leaving_out=name)
-            branches.append(
-                f"SELECT %s, CAST(x.{term_column} AS TEXT), COUNT(*) FROM matched m "
-                f"JOIN {through} x ON x.{cluster_column} = m.id{sql} GROUP BY x.{term_column}"
-            )
-            params += [name, *values]
-
-    statement = f"WITH matched AS ({base_sql}) " + " UNION ALL ".join(branches)
-    with connection.cursor() as cursor:
-        cursor.execute(statement, [*base_params, *params])
-        rows = cursor.fetchall()
-
-    counts = {name: {} for name, _ in facets}
-    slugs = {
-        name: {str(pk): slug for pk, slug, _ in filterset.terms[item.field_name]}
-        for name, item in facets
-        if item.count_by == "link"
-    }
-    contained = {
-        name: [str(choice) for choice, _ in item.extra["choices"]]
-        for name, item in facets
-        if item.count_by == "contains"
-    }
-    for name, value, count in rows:
-        if name == "total":
-            counts["total"] = count
-        elif name in slugs:
-            if value in slugs[name]:
-                counts[name][slugs[name][value]] = count
-        elif name in contained:
-            # As the filter's LIKE would: each choice the text holds.
-            for choice in contained[name]:
-                if choice in value:
-                    counts[name][choice] = counts[name].get(choice, 0) + count
-        elif value:
-            counts[name][value] = count
-    return counts
-
-
-def _link_table(field_name):
-    """The quoted names of a many-to-many table and of its two columns."""
-    quote = connection.ops.quote_name
-    relation = Cluster._meta.get_field(field_name)
-    return (
-        quote(relation.remote_field.through._meta.db_table),
-        quote(relation.m2m_column_name()),
-        quote(relation.m2m_reverse_name()),
-    )
 
 
 def describe(listing):

@@ -85,8 +85,10 @@ def organisations_json(request):
             "page": page.number,
             "pages": paginator.num_pages,
             "page_size": size,
-            "next": page_address(request, page.next_page_number()) if page.has_next() else None,
-            "previous": page_address(request, page.previous_page_number())
+            "next": page_address(request, page=page.next_page_number())
+            if page.has_next()
+            else None,
+            "previous": page_address(request, page=page.previous_page_number())
             if page.has_previous()
             else None,
             "organisations": [

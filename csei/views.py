@@ -18,6 +18,7 @@ from clusters.forms import MAX_MEMBERS
 from clusters.geocoding import country_names
 from clusters.models import Cluster
 from core.page_cache import cached_page
+from core.per_version import per_version
 from core.places import country_point
 from themes.models import ThematicArea
 
@@ -25,19 +26,7 @@ from themes.models import ThematicArea
 @cached_page()
 def home(request):
     published = Cluster.objects.published()
-    # The figures and the chart from one pass over the clusters, by country.
-    counts = (
-        published.values("country")
-        .annotate(
-            clusters=Count("pk"),
-            eccp=Count("pk", filter=Q(eccp_registered=Cluster.EccpRegistration.YES)),
-            from_mapping=Count("pk", filter=Q(source=Cluster.Source.SEED)),
-            verified_from_mapping=Count(
-                "pk", filter=Q(source=Cluster.Source.SEED, last_verified_at__isnull=False)
-            ),
-        )
-        .order_by("-clusters", "country")
-    )
+    counts = per_version("home-counts", lambda: counts_by_country(published))
     figures = dict.fromkeys(("clusters", "eccp", "from_mapping", "verified_from_mapping"), 0)
     for row in counts:
         for name in figures:
@@ -72,6 +61,23 @@ def home(request):
             "thematic_areas": thematic_areas,
             "navigation": "home",
         },
+    )
+
+
+def counts_by_country(published):
+    """The figures and the chart from one pass over the clusters, by country: the whole
+    table, so read once for each version of the directory."""
+    return list(
+        published.values("country")
+        .annotate(
+            clusters=Count("pk"),
+            eccp=Count("pk", filter=Q(eccp_registered=Cluster.EccpRegistration.YES)),
+            from_mapping=Count("pk", filter=Q(source=Cluster.Source.SEED)),
+            verified_from_mapping=Count(
+                "pk", filter=Q(source=Cluster.Source.SEED, last_verified_at__isnull=False)
+            ),
+        )
+        .order_by("-clusters", "country")
     )
 
 

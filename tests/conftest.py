@@ -6,11 +6,11 @@ from urllib.parse import urlsplit
 import pytest
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
-from django.test import override_settings
+from django.test import TestCase, override_settings
 from hypothesis import settings as hypothesis_settings
 
 from clusters.models import Cluster
-from core import ratelimits
+from core import per_version, ratelimits
 
 # The property tests (tests/properties/test_fuzz_*.py) try a few examples each in `make test`, which
 # must stay within three minutes a database (a registration sent back with its errors takes
@@ -58,10 +58,22 @@ def empty_directory(db):
     from cases.models import CaseStudy
     from clusters.models import Organisation
 
-    # Emptying is not an edit worth a history: without one it is ten times faster.
-    with override_settings(SIMPLE_HISTORY_ENABLED=False):
+    # Emptying is not an edit worth a history: without one it is ten times faster. The
+    # directory's new version is given as on commit, so that summaries of it are kept again.
+    with (
+        override_settings(SIMPLE_HISTORY_ENABLED=False),
+        TestCase.captureOnCommitCallbacks(execute=True),
+    ):
         for model in (CaseStudy, Cluster, Organisation):
             model.objects.all().delete()
+
+
+@pytest.fixture(autouse=True)
+def _summaries_of_this_test_only():
+    """A test's data is rolled back without giving the directory a new version: what the
+    test's requests summarised goes with it."""
+    yield
+    per_version.forget()
 
 
 @pytest.fixture(autouse=True)

@@ -4,6 +4,7 @@ import datetime
 from collections import defaultdict
 from decimal import Decimal
 
+from django.db import connection
 from django.utils import timezone
 
 from clusters.demo import DEMO_NOTE
@@ -110,6 +111,12 @@ class DemoData:
         in_range = {"pk__gte": min(written), "pk__lte": max(written)}
         if self.writer.copy:
             Cluster.objects.filter(**in_range).update(search_document=SEARCH_DOCUMENT)
+        if self.writer.copy:
+            # The planner's statistics still describe the tables before the COPY: without
+            # fresh ones it scans every membership once an organisation below.
+            with connection.cursor() as cursor:
+                tables = (model._meta.db_table for model in (Cluster, Membership, Organisation))
+                cursor.execute(f"ANALYZE {', '.join(tables)}")
         # The members of the new clusters, new and older ones, are public now.
         Organisation.objects.filter(
             pk__in=Membership.objects.filter(

@@ -314,11 +314,13 @@ def test_a_page_of_json_reads_the_same_number_of_queries_whatever_its_size(
     anonymous, empty_directory, django_assert_num_queries, count
 ):
     make_many_clusters(count)
+    anonymous.get(JSON)  # builds the facet index of this version
 
-    # 1. the fields of activity and 2. the public thematic areas, to read the filters;
-    # 3. the count; 4. the page of clusters; 5. their fields of activity; 6. their themes;
-    # 7. their members.
-    with django_assert_num_queries(7):
+    # 1. the fields of activity and 2. the public thematic areas, to read the filters; 3. the
+    # directory's version, under which the facet index counts them; 4. the page's ids and
+    # sort keys; 5. its clusters; 6. their fields of activity; 7. their themes; 8. their
+    # members.
+    with django_assert_num_queries(8):
         response = anonymous.get(f"{JSON}?country=FR&field=ecology&page_size={count}")
 
     assert len(response.json()["clusters"]) == count
@@ -334,13 +336,73 @@ def test_the_json_comes_a_page_at_a_time_with_links_to_the_next_and_previous(
     last = anonymous.get(second["next"]).json()
 
     assert (first["count"], first["pages"], first["page_size"]) == (250, 3, PAGE_SIZE)
+    assert [page["page"] for page in (first, second, last)] == [1, 2, 3]
     assert first["previous"] is None
-    assert first["next"] == "http://testserver/api/clusters.json?page=2"
-    assert second["previous"] == "http://testserver/api/clusters.json?page=1"
+    assert first["next"].startswith("http://testserver/api/clusters.json?after=")
     assert last["next"] is None
     assert [len(page["clusters"]) for page in (first, second, last)] == [100, 100, 50]
     names = [record["name"] for page in (first, second, last) for record in page["clusters"]]
     assert len(set(names)) == 250
+    # Back again, page by page, to the first page's own address.
+    assert anonymous.get(last["previous"]).json()["clusters"] == second["clusters"]
+    assert second["previous"] == "http://testserver/api/clusters.json"
+
+
+def test_a_page_far_in_is_read_from_its_key_not_counted_to(anonymous, empty_directory):
+    make_many_clusters(250)
+    numbered = anonymous.get(f"{JSON}?page_size=10&page=20").json()
+
+    with CaptureQueriesContext(connection) as queries:
+        by_key = anonymous.get(numbered["next"]).json()
+
+    assert by_key["page"] == 21
+    assert by_key["clusters"] == anonymous.get(f"{JSON}?page_size=10&page=21").json()["clusters"]
+    assert not any("OFFSET" in query["sql"].upper() for query in queries.captured_queries)
+
+
+@pytest.mark.parametrize("sort", ["name", "-updated", "country"])
+def test_keys_lead_through_every_order_and_back(anonymous, empty_directory, make_cluster, sort):
+    for number in range(7):
+        make_cluster(name=f"Same name {number}", country="FR" if number % 3 else "")
+    Cluster.objects.filter(name__endswith="2").update(sort_name="same name", updated_at=None)
+
+    forwards = [anonymous.get(f"{JSON}?sort={sort}&page_size=2").json()]
+    while forwards[-1]["next"]:
+        forwards.append(anonymous.get(forwards[-1]["next"]).json())
+    backwards = [forwards[-1]]
+    while backwards[-1]["previous"]:
+        backwards.append(anonymous.get(backwards[-1]["previous"]).json())
+
+    names = [record["name"] for page in forwards for record in page["clusters"]]
+    assert sorted(names) == [f"Same name {number}" for number in range(7)]
+    assert [page["clusters"] for page in backwards] == [page["clusters"] for page in forwards][::-1]
+
+
+@pytest.mark.parametrize(
+    "key",
+    ["nonsense", "WyJuYW1lIiwyLFsiIiwiQ2x1c3RlciAxODgiLDI1MV1d:1xaZUs:forged", ""],
+    ids=["nonsense", "forged", "empty"],
+)
+def test_a_key_the_site_did_not_give_is_refused_saying_why(anonymous, empty_directory, key):
+    make_many_clusters(3)
+
+    response = anonymous.get(JSON, {"after": key, "page_size": 1})
+
+    if key:
+        assert response.status_code == 400
+        assert "page key is not one this site gave" in response.json()["error"]
+    else:
+        assert response.json()["page"] == 1
+
+
+def test_a_key_of_another_order_is_refused(anonymous, empty_directory):
+    make_many_clusters(3)
+    by_name = anonymous.get(f"{JSON}?page_size=1").json()
+
+    response = anonymous.get(by_name["next"].replace("after=", "sort=country&after="))
+
+    assert response.status_code == 400
+    assert "for this order" in response.json()["error"]
 
 
 def test_the_next_page_keeps_the_filters_and_the_size(anonymous, empty_directory):
@@ -348,8 +410,8 @@ def test_the_next_page_keeps_the_filters_and_the_size(anonymous, empty_directory
 
     document = anonymous.get(f"{JSON}?country=FR&page_size=20&sort=-updated").json()
 
-    assert document["next"] == (
-        "http://testserver/api/clusters.json?country=FR&page_size=20&sort=-updated&page=2"
+    assert document["next"].startswith(
+        "http://testserver/api/clusters.json?country=FR&page_size=20&sort=-updated&after="
     )
 
 
