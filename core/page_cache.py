@@ -56,14 +56,19 @@ def pages():
 
 
 def directory_version():
-    """The directory's version as the database holds it, copied into the cache for
-    VERSION_SECONDS (where cached_page reads it with the page, in one round trip)."""
+    """The directory's version as the database holds it."""
     # Imported here: the apps' models import this module while the models are loading.
     from core.models import DirectoryVersion
 
     version = DirectoryVersion.objects.filter(pk=1).values_list("token", flat=True).first()
     if version is None:
         version = DirectoryVersion.objects.get_or_create(pk=1)[0].token
+    return version
+
+
+def copied_version():
+    """The database's version, copied into the cache for VERSION_SECONDS."""
+    version = directory_version()
     with suppress(*BACKEND_OUTAGES):
         pages().set(VERSION_KEY, (version, time.time() + VERSION_SECONDS), VERSION_SECONDS)
     return version
@@ -75,7 +80,7 @@ def current_version():
         version = cached_version(pages().get_many([VERSION_KEY]))
         if version:
             return version
-    return directory_version()
+    return copied_version()
 
 
 def cached_version(found):
@@ -124,7 +129,7 @@ def cached_page(parameters=()):
             key = page_key(request, parameters)
             try:
                 found = pages().get_many([VERSION_KEY, key])
-                version = cached_version(found) or directory_version()
+                version = cached_version(found) or copied_version()
             except BACKEND_OUTAGES:
                 # Without the cache the page is only slower; the database decides the rest.
                 return view(request, *args, **kwargs)
