@@ -8,7 +8,7 @@ INSTALLED_DEV := $(VENV)/.installed-dev
 # apt-get needs root: as anyone else, `make load` and `make bench` ask sudo for it.
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: run test fuzz lint format migrations-check check-deploy messages bench fault load demo basemap ci clean
+.PHONY: run test fuzz lint format migrations-check check-deploy messages bench fault load cluster backup demo basemap ci clean
 
 $(PYTHON):
 	$(PYTHON_SYSTEM) -m venv $(VENV)
@@ -79,6 +79,18 @@ bench: $(INSTALLED_DEV)
 ## fault: stop a throwaway PostgreSQL (its own, on port 25432) for five seconds under load
 fault: $(INSTALLED_DEV)
 	$(PYTHON) -m bench.fault
+
+## cluster: the site as several machines (HAProxy, two app servers, a PostgreSQL primary and
+## replica, Redis, the worker), all throwaway, under load while each piece fails in turn
+cluster: $(INSTALLED_DEV)
+	command -v wrk >/dev/null && command -v haproxy >/dev/null && command -v redis-server >/dev/null || \
+		{ $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq wrk haproxy redis-server >/dev/null; }
+	$(PYTHON) -m bench.cluster $(CLUSTER_ARGS)
+
+## backup: pg_dump the database DATABASE_URL names into var/backups, restore it into a
+## throwaway database and compare every table's rows
+backup: $(INSTALLED_DEV)
+	$(PYTHON) -m bench.backup $(BACKUP_ARGS)
 
 ## load: 64 clients for 60 seconds on the list, map, GeoJSON and cluster pages, with wrk
 load: $(INSTALLED_DEV)

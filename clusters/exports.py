@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from clusters.data_files import is_whole, whole_file
 from clusters.dataset import EXPORT_FIELDS, license_members, licensed
 from clusters.listing import PARAMETERS, ClusterListing
 from clusters.models import Cluster
@@ -116,7 +117,10 @@ class Line:
 def clusters_csv(request):
     """Every filtered cluster, one row each, sent as the rows are read: the first arrives
     before the last is fetched, and a worker holds one chunk of rows at a time. Each address
-    may download it EXPORT_RATE_LIMIT times; the JSON API is there for more."""
+    may download it EXPORT_RATE_LIMIT times; the JSON API is there for more. Without
+    filters, the whole file (clusters.data_files), which costs no more than a page."""
+    if is_whole(request) and (response := whole_file(request, "clusters.csv")):
+        return response
     if not count_export(request):
         response = HttpResponse(
             f"{EXPORT_LIMITED_MESSAGE}\n", status=429, content_type="text/plain; charset=utf-8"

@@ -15,6 +15,7 @@ from django.db.models.functions import Cast, Floor
 from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
 
+from clusters.data_files import is_whole, whole_file
 from clusters.dataset import license_members, licensed
 from clusters.geocoding import country_names
 from clusters.listing import PARAMETERS, ClusterListing
@@ -43,9 +44,16 @@ MAX_ZOOM = 18
 
 
 @licensed
-@cached_page(parameters=PARAMETERS)
 def clusters_geojson(request):
-    """Every filtered cluster that the map can place, as a GeoJSON point."""
+    """Every filtered cluster that the map can place, as a GeoJSON point; without filters,
+    the whole file (clusters.data_files)."""
+    if is_whole(request) and (response := whole_file(request, "clusters.geojson")):
+        return response
+    return filtered_geojson(request)
+
+
+@cached_page(parameters=PARAMETERS)
+def filtered_geojson(request):
     return geojson_response(all_points(request))
 
 

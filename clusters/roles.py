@@ -2,9 +2,10 @@
 
 An editor sees, adds and changes clusters, organisations, memberships, case studies,
 thematic areas, correction suggestions and join requests, and moderates (publishes, rejects,
-archives); sees the taxonomies, and the e-mail alerts without their addresses. An
-administrator does all that, deletes too, manages the taxonomies, the staff accounts and
-their sign-in lockouts, and sees the alerts' addresses.
+archives); sees the taxonomies, the e-mail alerts without their addresses, and the task
+queue (e-mails that could not be sent, with the mail server's error). An administrator does
+all that, deletes too, manages the taxonomies, the staff accounts and their sign-in
+lockouts, and sees the alerts' addresses.
 """
 
 from django.contrib.auth.management import create_permissions
@@ -30,6 +31,8 @@ ACCOUNTS = {"auth": ["user", "group"]}
 ALERTS = {"alerts": ["alert"]}
 # Sign-in attempts and lockouts (django-axes): administrators lift a lockout by deleting it.
 SIGN_INS = {"axes": ["accessattempt", "accesslog", "accessfailurelog"]}
+# The task queue's results (django-tasks-db): read only, in the admin.
+TASK_RESULTS = {"django_tasks_database": ["dbtaskresult"]}
 
 
 def codenames(models, actions):
@@ -67,7 +70,11 @@ def create_roles(apps):
                 )
         return found
 
-    editing = codenames(CURATED, ["view", "add", "change"]) + codenames(TAXONOMIES, ["view"])
+    editing = (
+        codenames(CURATED, ["view", "add", "change"])
+        + codenames(TAXONOMIES, ["view"])
+        + codenames(TASK_RESULTS, ["view"])
+    )
     editing += [("clusters", "moderate_cluster"), *codenames(ALERTS, ["view"])]
     administering = (
         editing

@@ -121,14 +121,21 @@ def receive(request, name, form, *formsets, sent=None):
     if not sent:
         return Receipt()
     if limit_reached(request, name):
-        form.add_error(None, RATE_LIMITED_MESSAGE)
-        return Receipt(status=429)
+        return refused(form)
     if form.caught_a_bot:
         count_send(request, name)
         return Receipt(caught_a_bot=True)
     # Every one validated, not only up to the first with errors: all the errors show at once.
     valid = [item.is_valid() for item in (form, *formsets)]
     if all(valid):
-        count_send(request, name)
+        # Counted before it is accepted, in one step: sends that passed the check above
+        # together cannot all get in.
+        if not count_send(request, name):
+            return refused(form)
         return Receipt(accepted=True)
     return Receipt()
+
+
+def refused(form):
+    form.add_error(None, RATE_LIMITED_MESSAGE)
+    return Receipt(status=429)

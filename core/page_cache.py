@@ -1,10 +1,11 @@
 """Public pages and open data kept compressed in the cache until the directory changes.
 
-A page is stored under its address (the query string normalised) and language, with the directory's
-version, a token that every write to what the pages show replaces once its transaction is
-committed. The page and the current version are read together, in one query or one Redis
-round trip; a page of another version is built again: the next visitor after a change gets
-a fresh page, at once, and nobody an old one.
+A page is stored under its address (the query string normalised) and language, with the
+directory's version, a token in the database that every write to what the pages show
+replaces once its transaction is committed. The page and the cache's copy of the current
+version are read together, in one query or one Redis round trip; a page of another version
+is built again: the next visitor after a change gets a fresh page, at once, and nobody an
+old one.
 Only what every visitor sees alike is stored: anonymous GET requests, answered 200 with no
 cookie set and not varying by cookie (a page with a form carries its visitor's CSRF token).
 
@@ -15,7 +16,7 @@ CACHE_URL. PAGE_CACHE_SECONDS = 0 turns it off (the benchmark measures the pages
 import gzip
 import hashlib
 import re
-import uuid
+import time
 from contextlib import suppress
 from dataclasses import dataclass
 from functools import wraps
@@ -31,8 +32,12 @@ from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 
 from core.outages import BACKEND_OUTAGES
+from core.replicas import PRIMARY_COOKIE
 
 VERSION_KEY = "directory-version"
+# How long the cache's copy of the directory's version is believed: the longest a change
+# made while the cache was down can go unseen once it is back.
+VERSION_SECONDS = 5
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 # Headers a stored page keeps; the middleware adds the rest (security, CSP) on every answer.
 KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Content-Language")
@@ -51,11 +56,37 @@ def pages():
 
 
 def directory_version():
-    version = pages().get(VERSION_KEY)
+    """The directory's version as the database holds it."""
+    # Imported here: the apps' models import this module while the models are loading.
+    from core.models import DirectoryVersion
+
+    version = DirectoryVersion.objects.filter(pk=1).values_list("token", flat=True).first()
     if version is None:
-        pages().add(VERSION_KEY, uuid.uuid4().hex, None)
-        version = pages().get(VERSION_KEY)
+        version = DirectoryVersion.objects.get_or_create(pk=1)[0].token
     return version
+
+
+def copied_version():
+    """The database's version, copied into the cache for VERSION_SECONDS."""
+    version = directory_version()
+    with suppress(*BACKEND_OUTAGES):
+        pages().set(VERSION_KEY, (version, time.time() + VERSION_SECONDS), VERSION_SECONDS)
+    return version
+
+
+def current_version():
+    """The directory's version: the cache's copy while it is fresh, else the database's."""
+    with suppress(*BACKEND_OUTAGES):
+        version = cached_version(pages().get_many([VERSION_KEY]))
+        if version:
+            return version
+    return copied_version()
+
+
+def cached_version(found):
+    """The version in the cache, unless it is older than VERSION_SECONDS."""
+    version, fresh_until = found.get(VERSION_KEY) or (None, 0)
+    return version if fresh_until > time.time() else None
 
 
 def directory_changed(**kwargs):
@@ -63,18 +94,23 @@ def directory_changed(**kwargs):
 
     The receiver of the signals of every write that shows on a public page, and called by
     the code that writes in bulk. A transaction that writes many rows changes it once.
+    The new version is written to the database, then the cache's copy dropped: with the
+    cache down, the change shows anyway once its copy has expired, VERSION_SECONDS later.
     """
     pending = transaction.get_connection().run_on_commit
     if any(getattr(callback, "pending", False) for _, callback, _ in pending):
         return
 
     def new_version():
+        from core.models import DirectoryVersion, new_token
+
         new_version.pending = False
-        pages().set(VERSION_KEY, uuid.uuid4().hex, None)
+        DirectoryVersion.objects.update_or_create(pk=1, defaults={"token": new_token()})
+        pages().delete(VERSION_KEY)
 
     new_version.pending = True
     # Robust: the write is committed whatever the cache says; a cache that does not answer
-    # is logged (and mailed), and its pages expire after PAGE_CACHE_SECONDS.
+    # is logged (and mailed).
     transaction.on_commit(new_version, robust=True)
 
 
@@ -93,7 +129,7 @@ def cached_page(parameters=()):
             key = page_key(request, parameters)
             try:
                 found = pages().get_many([VERSION_KEY, key])
-                version = found.get(VERSION_KEY) or directory_version()
+                version = cached_version(found) or copied_version()
             except BACKEND_OUTAGES:
                 # Without the cache the page is only slower; the database decides the rest.
                 return view(request, *args, **kwargs)
@@ -117,8 +153,9 @@ def cached_page(parameters=()):
 def cacheable(request):
     if request.method not in ("GET", "HEAD"):
         return False
-    # A visitor with a session may be staff (previews) or have a message waiting.
-    return settings.SESSION_COOKIE_NAME not in request.COOKIES and "messages" not in request.COOKIES
+    # A visitor with a session may be staff (previews) or have a message waiting; one who
+    # has just written reads the primary database, to see their change.
+    return not {settings.SESSION_COOKIE_NAME, "messages", PRIMARY_COOKIE} & request.COOKIES.keys()
 
 
 def page_key(request, parameters):

@@ -2,10 +2,12 @@
 and download the CSV export (settings.EXPORT_RATE_LIMIT).
 
 Only sends that are accepted (and bots caught by the honeypot) count: a form returned to a
-person with errors to correct costs them nothing. Counts live in the cache every app server
-shares (Redis with CACHE_URL, else the database). When that cache does not answer, the
-forms work without a limit: turning every visitor away because a counter is out of reach
-would be worse than a few sends too many.
+person with errors to correct costs them nothing. A send is counted and checked in one
+step, the cache's atomic increment, and accepted only if its own count is within the limit:
+however many arrive at once, on however many workers and hosts, the tenth is the last.
+Counts live in the cache every app server shares (Redis with CACHE_URL, else the
+database). When that cache does not answer, the forms work without a limit: turning every
+visitor away because a counter is out of reach would be worse than a few sends too many.
 """
 
 import ipaddress
@@ -33,7 +35,9 @@ def limit_reached(request, form_name):
 
 
 def count_send(request, form_name):
-    _usage(request, form_name, FORM_RATE_LIMIT, increment=True)
+    """Count a send; False when it is past the limit (it is counted all the same)."""
+    usage = _usage(request, form_name, FORM_RATE_LIMIT, increment=True)
+    return usage is None or usage["count"] <= usage["limit"]
 
 
 def count_export(request):

@@ -6,6 +6,8 @@ from django.contrib import admin
 from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django_tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 
 class StaffSite(admin.AdminSite):
@@ -85,4 +87,18 @@ def review_dashboard(request):
                 reverse("admin:themes_joinrequest_changelist") + "?status__exact=pending",
             )
         )
+    if user.has_perm("django_tasks_database.view_dbtaskresult"):
+        lines.append(
+            (
+                _("E-mails that could not be sent"),
+                undelivered_emails().count(),
+                reverse("admin:django_tasks_database_dbtaskresult_changelist")
+                + f"?status__exact={TaskResultStatus.FAILED}",
+            )
+        )
     return lines
+
+
+def undelivered_emails():
+    """Messages the mail server refused on every try (core.emails.deliver_email)."""
+    return DBTaskResult.objects.failed().filter(task_path="core.emails.deliver_email")

@@ -74,6 +74,9 @@ INSTALLED_APPS = [
     "simple_history",
     "import_export",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
+    "core",
     "csei",
     "clusters",
     "themes",
@@ -100,6 +103,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Which database the view reads: the replica for anonymous reads, when there is one.
+    "core.replicas.ReplicaReadsMiddleware",
     # Records who made each change (the signed-in staff member) in the edit history.
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a refused sign-in into its lockout page.
@@ -142,6 +147,24 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 10,
     }
+    # Tests' databases in files too, not in memory: the tests of requests that arrive at
+    # once need SQLite's locks to wait, which an in-memory database shared between
+    # threads does not do (it fails with "database table is locked").
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test.sqlite3")}
+# A streaming replica of the PostgreSQL primary, for anonymous public reads (core.replicas):
+# a visitor reads the primary for PRIMARY_AFTER_WRITE_SECONDS after their own write, and
+# everyone does while the replica is further behind than REPLICA_MAX_LAG_SECONDS or down.
+DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL")
+PRIMARY_AFTER_WRITE_SECONDS = int(env("PRIMARY_AFTER_WRITE_SECONDS", "10"))
+REPLICA_MAX_LAG_SECONDS = float(env("REPLICA_MAX_LAG_SECONDS", "5"))
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL, conn_max_age=600, conn_health_checks=True
+    )
+    # A replica that does not answer is given up on quickly: the primary answers instead.
+    DATABASES["replica"]["OPTIONS"] = {"connect_timeout": 2}
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["core.replicas.PrimaryReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The forms' rate limits count in this cache, so every worker must share it: Redis when
@@ -180,6 +203,9 @@ else:
 # How long a page stays in that cache (core.page_cache); a change to the directory replaces
 # it before that. 0 turns the page cache off.
 PAGE_CACHE_SECONDS = int(env("PAGE_CACHE_SECONDS", str(24 * 60 * 60)))
+# The whole CSV and GeoJSON (without filters) are files built once per directory version
+# (clusters.data_files); off, they are built for each request like the filtered ones.
+DATA_FILES = env_bool("DATA_FILES", True)
 # Downloads of the CSV export one address may make, in django-ratelimit's notation: each
 # reads every cluster that matches, so a script looping on it is stopped. At most an hour.
 EXPORT_RATE_LIMIT = env("EXPORT_RATE_LIMIT", "30/h")
@@ -278,6 +304,18 @@ else:
     EMAIL_HOST_USER = env("EMAIL_HOST_USER")
     EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+# Work that reaches out of the process (e-mail, core.emails) goes through a task queue.
+# "database": kept in the site's own database and run by `manage.py db_worker`, with
+# retries, on any number of hosts; "immediate": run at once, in the request (no worker, no
+# retries), which `make run` and the tests use.
+TASK_QUEUE = env("TASK_QUEUE", "immediate" if DEBUG else "database")
+TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+if TASK_QUEUE not in TASK_BACKENDS:
+    raise ImproperlyConfigured(f"TASK_QUEUE must be database or immediate, not {TASK_QUEUE!r}.")
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASK_QUEUE]}}
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "CSEI Directory <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 ADMINS = [("Staff", address) for address in env_list("ADMINS")]

@@ -254,6 +254,7 @@ def test_the_dashboard_counts_match_the_data_and_link_to_them(editor, seed, make
         "Corrections suggested": 0,
         "Thematic areas proposed": 1,
         "Requests to join a thematic area": 0,
+        "E-mails that could not be sent": 0,
     }
     assert {label: count for label, (count, _) in lines.items()} == expected
     assert expected["Published entries: Country inferred or unknown"] == 35

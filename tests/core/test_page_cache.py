@@ -1,10 +1,12 @@
 """The page cache: public pages and open data kept until the directory changes."""
 
 import gzip
+import time
 import uuid
 from contextlib import contextmanager, suppress
 
 import pytest
+import time_machine
 from django.core.cache import caches
 from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
@@ -15,6 +17,7 @@ from clusters.models import Cluster
 from clusters.services import moderation
 from clusters.services.members import set_members
 from clusters.services.self_service import manage_url
+from core.page_cache import VERSION_SECONDS
 from tests.conftest import closed_port
 from tests.pages import get_page, submit
 
@@ -325,3 +328,26 @@ def test_with_the_page_cache_off_every_page_is_built(anonymous, seed, settings):
 
     assert "ETag" not in response
     assert len(queries) > 1
+
+
+def test_a_change_made_while_redis_is_down_shows_to_every_visitor_once_it_is_back(
+    anonymous, empty_directory, page_cache, published, settings, redis_url
+):
+    in_redis = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": redis_url,
+        "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
+    }
+    settings.CACHES = {**settings.CACHES, "pages": in_redis}
+    published("First")
+    assert names_listed(anonymous) == {"First"}
+    settings.CACHES = {
+        **settings.CACHES,
+        "pages": {**in_redis, "LOCATION": f"redis://127.0.0.1:{closed_port()}/0"},
+    }
+
+    published("Second")
+
+    settings.CACHES = {**settings.CACHES, "pages": in_redis}
+    with time_machine.travel(time.time() + VERSION_SECONDS + 1):
+        assert names_listed(anonymous) == {"First", "Second"}
