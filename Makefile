@@ -8,7 +8,7 @@ INSTALLED_DEV := $(VENV)/.installed-dev
 # apt-get needs root: as anyone else, `make load` and `make bench` ask sudo for it.
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: run test fuzz lint format migrations-check check-deploy bench fault load demo basemap ci clean
+.PHONY: run test fuzz lint format migrations-check check-deploy messages bench fault load demo basemap ci clean
 
 $(PYTHON):
 	$(PYTHON_SYSTEM) -m venv $(VENV)
@@ -60,6 +60,11 @@ check-deploy: $(INSTALLED)
 	SECRET_KEY=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))') \
 	ALLOWED_HOSTS=csei.example.org DEBUG=false \
 	$(MANAGE) check --deploy --fail-level WARNING
+
+## messages: gather the interface's sentences into locale/ (needs GNU gettext), then compile
+# the catalogues in Python. Translate what is new, then run it again.
+messages: $(INSTALLED_DEV)
+	DEBUG=true $(MANAGE) update_catalogues
 
 ## demo: 10,000 generated clusters on top of the seed, to try the site at scale
 demo: $(INSTALLED)

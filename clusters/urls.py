@@ -11,7 +11,6 @@ urlpatterns = [
     path("map/", views.cluster_map, name="map"),
     path("register/", views.register, name="register"),
     path("register/thanks/", views.register_done, name="register_done"),
-    path("export.csv", exports.clusters_csv, name="export_csv"),
     path("feed.atom", cached_page(parameters=PARAMETERS)(feeds.ClusterFeed()), name="feed"),
     path("<slug:slug>/", views.cluster_detail, name="detail"),
     path("<slug:slug>/suggest/", views.suggest, name="suggest"),

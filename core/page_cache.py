@@ -1,6 +1,6 @@
 """Public pages and open data kept compressed in the cache until the directory changes.
 
-A page is stored under its address (the query string normalised) with the directory's
+A page is stored under its address (the query string normalised) and language, with the directory's
 version, a token that every write to what the pages show replaces once its transaction is
 committed. The page and the current version are read together, in one query or one Redis
 round trip; a page of another version is built again: the next visitor after a change gets
@@ -27,6 +27,7 @@ from django.core.cache import caches
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
+from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 
 from core.outages import BACKEND_OUTAGES
@@ -124,7 +125,10 @@ def page_key(request, parameters):
     query = sorted(
         (name, sorted(values)) for name, values in request.GET.lists() if name in parameters
     )
-    address = f"{request.get_host()}{request.path}?{urlencode(query, doseq=True)}"
+    # The language too: the address decides it, but a page with one address (the API, the
+    # sitemaps) must not serve one language's text to another's visitors.
+    language = translation.get_language()
+    address = f"{language}:{request.get_host()}{request.path}?{urlencode(query, doseq=True)}"
     return "page:" + hashlib.md5(address.encode(), usedforsecurity=False).hexdigest()
 
 

@@ -9,7 +9,15 @@ from clusters.models import Cluster, Organisation
 from themes.models import ThematicArea
 
 
-class StaticPageSitemap(Sitemap):
+class InEveryLanguage:
+    """Each address in each language, with its alternates and English as the default."""
+
+    i18n = True
+    alternates = True
+    x_default = True
+
+
+class StaticPageSitemap(InEveryLanguage, Sitemap):
     def items(self):
         return [
             "home", "clusters:list", "organisations:list", "themes:list", "cases:list",
@@ -20,8 +28,9 @@ class StaticPageSitemap(Sitemap):
         return reverse(item)
 
 
-# Addresses in one sitemap file: a fifth of what search engines accept, so that a file of
-# the largest directory is read in a few hundred milliseconds.
+# Addresses in one sitemap file (each page in each language counts once): a fifth of what
+# search engines accept, so that a file of the largest directory is read in a few hundred
+# milliseconds.
 LIMIT = 10_000
 
 
@@ -32,7 +41,7 @@ class LatestInQuery:
         return self.items().aggregate(latest=Max("updated_at"))["latest"]
 
 
-class ClusterSitemap(LatestInQuery, Sitemap):
+class ClusterSitemap(InEveryLanguage, LatestInQuery, Sitemap):
     changefreq = "monthly"
     limit = LIMIT
 
@@ -43,7 +52,7 @@ class ClusterSitemap(LatestInQuery, Sitemap):
         return cluster.updated_at
 
 
-class OrganisationSitemap(Sitemap):
+class OrganisationSitemap(InEveryLanguage, Sitemap):
     """The public organisations only: one in no published cluster has no page."""
 
     changefreq = "monthly"
@@ -53,7 +62,7 @@ class OrganisationSitemap(Sitemap):
         return Organisation.objects.public().only("slug").order_by("pk")
 
 
-class ThematicAreaSitemap(LatestInQuery, Sitemap):
+class ThematicAreaSitemap(InEveryLanguage, LatestInQuery, Sitemap):
     limit = LIMIT
 
     def items(self):
@@ -63,7 +72,7 @@ class ThematicAreaSitemap(LatestInQuery, Sitemap):
         return thematic_area.updated_at
 
 
-class CaseStudySitemap(LatestInQuery, Sitemap):
+class CaseStudySitemap(InEveryLanguage, LatestInQuery, Sitemap):
     limit = LIMIT
 
     def items(self):

@@ -1,17 +1,18 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
+from clusters import exports
 from clusters.urls import api_urlpatterns, thematic_area_urlpatterns
 from core.page_cache import cached_page
 from csei import views
 from csei.sitemaps import sitemaps
+from network.urls import data_urlpatterns as network_data_urlpatterns
 from themes.urls import urlpatterns as themes_urlpatterns
 
+# Machines, open data and staff: one address each, whatever the language.
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("about/", views.about, name="about"),
-    path("privacy/", views.privacy, name="privacy"),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots"),
     # An index of the sitemaps, each section split in files of Sitemap.limit addresses.
@@ -27,9 +28,20 @@ urlpatterns = [
         {"sitemaps": sitemaps},
         name="sitemap_section",
     ),
+    path("clusters/export.csv", exports.clusters_csv, name="export_csv"),
+    path("api/", include((api_urlpatterns, "api"))),
+    path("", include(network_data_urlpatterns)),
+    path("admin/", admin.site.urls),
+]
+
+# Pages for people: English unprefixed, each other language under /<code>/.
+urlpatterns += i18n_patterns(
+    path("", views.home, name="home"),
+    path("about/", views.about, name="about"),
+    path("privacy/", views.privacy, name="privacy"),
+    path("jsi18n/", views.javascript_catalogue, name="javascript_catalogue"),
     path("clusters/", include("clusters.urls")),
     path("organisations/", include("clusters.organisation_urls")),
-    path("api/", include((api_urlpatterns, "api"))),
     path(
         "themes/",
         include((themes_urlpatterns + thematic_area_urlpatterns, "themes")),
@@ -37,8 +49,8 @@ urlpatterns = [
     path("cases/", include("cases.urls")),
     path("alerts/", include("alerts.urls")),
     path("", include("network.urls")),
-    path("admin/", admin.site.urls),
-]
+    prefix_default_language=False,
+)
 
 handler400 = "csei.views.bad_request"
 handler500 = "core.outages.server_error"

@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from django.views.i18n import JavaScriptCatalog
 
 from clusters.forms import MAX_MEMBERS
 from clusters.geocoding import country_names
@@ -72,6 +73,10 @@ def home(request):
             "navigation": "home",
         },
     )
+
+
+# The scripts' sentences in the page's language (the djangojs catalogue), one file a language.
+javascript_catalogue = cached_page()(JavaScriptCatalog.as_view())
 
 
 @cached_page()

@@ -4,6 +4,10 @@ from network import views
 
 urlpatterns = [
     path("statistics/", views.statistics, name="statistics"),
-    path("statistics/<slug:chart>.csv", views.statistics_csv, name="statistics_csv"),
     path("eccp/", views.eccp, name="eccp"),
+]
+
+# The charts' numbers are open data: one address each, outside the languages' prefixes.
+data_urlpatterns = [
+    path("statistics/<slug:chart>.csv", views.statistics_csv, name="statistics_csv"),
 ]

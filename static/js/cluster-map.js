@@ -7,6 +7,13 @@
 // its list by country.
 (function () {
   "use strict";
+  // The page's language: Django's JavaScript catalogue (jsi18n/) defines these; without it,
+  // the English.
+  var gettext = window.gettext || function (text) { return text; };
+  var ngettext = window.ngettext || function (one, many, count) { return count === 1 ? one : many; };
+  var interpolate = window.interpolate || function (format, values) {
+    return format.replace(/%\(\w+\)s/g, function (match) { return values[match.slice(2, -2)]; });
+  };
   var element = document.getElementById("cluster-map");
   if (!element || !window.CseiMap || !window.fetch) {
     return;
@@ -28,8 +35,12 @@
     say(event.message);
   });
 
+  function severalClusters(count) {
+    return interpolate(gettext("%(count)s clusters: select to zoom in"), { count: count.toLocaleString(document.documentElement.lang) }, true);
+  }
+
   function say(message) {
-    note.textContent = message ? message + " The list below the map names every country." : "";
+    note.textContent = message ? message + " " + gettext("The list below the map names every country.") : "";
   }
 
   // The filters as the page understood them, and how many clusters the map places.
@@ -58,7 +69,7 @@
     return fetch(url, { signal: request.signal, headers: { Accept: "application/geo+json" } })
       .then(function (response) {
         if (!response.ok) {
-          throw new Error("The map data could not be loaded (" + response.status + ").");
+          throw new Error(interpolate(gettext("The map data could not be loaded (%(status)s)."), { status: response.status }, true));
         }
         return response.json();
       });
@@ -87,7 +98,7 @@
           maxClusterRadius: 50,
           iconCreateFunction: function (group) {
             var count = group.getChildCount();
-            return CseiMap.countIcon(count, count + " clusters: select to zoom in");
+            return CseiMap.countIcon(count, severalClusters(count));
           },
         });
         // Enter on a group does what a click does (markercluster answers clicks only).
@@ -170,7 +181,7 @@
   function cellMarker(latlng, properties) {
     var count = properties.count;
     var marker = L.marker(latlng, {
-      icon: CseiMap.countIcon(count, count + " clusters: select to zoom in"),
+      icon: CseiMap.countIcon(count, severalClusters(count)),
       riseOnHover: true,
     });
     function open() {
@@ -187,7 +198,7 @@
       var content = document.createElement("p");
       var link = document.createElement("a");
       link.href = element.getAttribute("data-list-url") + "?" + filters.toString();
-      link.textContent = "These " + count.toLocaleString("en") + " clusters in the list";
+      link.textContent = interpolate(gettext("These %(count)s clusters in the list"), { count: count.toLocaleString(document.documentElement.lang) }, true);
       content.appendChild(link);
       L.popup().setLatLng(latlng).setContent(content).openOn(map);
       link.focus({ preventScroll: true });

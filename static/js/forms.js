@@ -1,7 +1,10 @@
 // Progressive enhancement of the public forms; each works without this file.
 (function () {
   "use strict";
-
+  // The page's language: Django's JavaScript catalogue (jsi18n/) defines these; without it,
+  // the English.
+  var gettext = window.gettext || function (text) { return text; };
+  
   // A form sent back with errors: the summary at the top takes the focus, so that a
   // screen reader reads it and a keyboard user starts from it.
   var summary = document.querySelector("[data-error-summary]");
@@ -54,8 +57,8 @@
         // An HTML pin, as on the cluster map: no image files for Leaflet to look for.
         pin = L.marker([lat, lng], {
           draggable: true,
-          title: "The cluster's place",
-          alt: "The cluster's place",
+          title: gettext("The cluster's place"),
+          alt: gettext("The cluster's place"),
           icon: L.divIcon({ className: "map-marker map-marker--city map-pin", iconSize: [22, 22] }),
         }).addTo(map);
         pin.on("dragend", function () {
@@ -63,7 +66,7 @@
           latitude.value = point.lat.toFixed(5);
           longitude.value = point.lng.toFixed(5);
           placedByHand = true;
-          status.textContent = "Pin placed by you.";
+          status.textContent = gettext("Pin placed by you.");
         });
       } else {
         pin.setLatLng([lat, lng]);
@@ -97,12 +100,12 @@
             return;
           }
           if (!place || place.latitude === null) {
-            status.textContent = "We could not find this place: the cluster will be shown at the level of its country unless you place the pin.";
+            status.textContent = gettext("We could not find this place: the cluster will be shown at the level of its country unless you place the pin.");
             return;
           }
           put(place.latitude, place.longitude, place.precision === "city" ? 9 : 7);
           status.textContent =
-            place.precision === "city" ? "Pin placed at the city." : "Pin placed in the region.";
+            place.precision === "city" ? gettext("Pin placed at the city.") : gettext("Pin placed in the region.");
         })
         .catch(function () {
           status.textContent = "";
@@ -111,7 +114,7 @@
 
     if (latitude.value && longitude.value) {
       put(parseFloat(latitude.value), parseFloat(longitude.value), 9);
-      status.textContent = "The pin is where the directory places the cluster now.";
+      status.textContent = gettext("The pin is where the directory places the cluster now.");
     } else {
       locate();
     }
@@ -156,7 +159,7 @@
     var show = function () {
       var value = document.querySelector('[data-current-values] [data-field="' + chosen.value + '"]');
       current.hidden = !value;
-      current.textContent = value ? "The page says now: " + value.textContent : "";
+      current.textContent = value ? gettext("The page says now:") + " " + value.textContent : "";
     };
     chosen.addEventListener("change", show);
     show();

@@ -4,6 +4,13 @@
 // The map page itself is drawn by cluster-map.js with these.
 (function () {
   "use strict";
+  // The page's language: Django's JavaScript catalogue (jsi18n/) defines these; without it,
+  // the English.
+  var gettext = window.gettext || function (text) { return text; };
+  var ngettext = window.ngettext || function (one, many, count) { return count === 1 ? one : many; };
+  var interpolate = window.interpolate || function (format, values) {
+    return format.replace(/%\(\w+\)s/g, function (match) { return values[match.slice(2, -2)]; });
+  };
   if (!window.L) {
     return;
   }
@@ -11,13 +18,13 @@
   // Without tiles the outlines are simplified for Europe: closer than this shows nothing new.
   var PLAIN_MAX_ZOOM = 12;
   var NATURAL_EARTH =
-    'Made with <a href="https://www.naturalearthdata.com/">Natural Earth</a>';
+    interpolate(gettext('Made with %(link)s'), { link: '<a href="https://www.naturalearthdata.com/">Natural Earth</a>' }, true);
   // Markers grow as their placing gets vaguer; their shapes are in site.css.
   var MARKER_SIZES = { city: 16, region: 20, country: 24 };
   var PLACED = {
     city: "",
-    region: "placed at its region: the exact place is not known",
-    country: "placed in the middle of its country: the town is not known",
+    region: gettext("placed at its region: the exact place is not known"),
+    country: gettext("placed in the middle of its country: the town is not known"),
   };
 
   // A Leaflet map in `element`, on the ground its data attributes ask for. `options` are
@@ -47,7 +54,7 @@
     fetch(url)
       .then(function (response) {
         if (!response.ok) {
-          throw new Error("The country outlines could not be loaded (" + response.status + ").");
+          throw new Error(interpolate(gettext("The country outlines could not be loaded (%(status)s)."), { status: response.status }, true));
         }
         return response.json();
       })
@@ -103,7 +110,7 @@
     label.className = "visually-hidden";
     label.textContent = properties.name + (placed ? " (" + placed + ")" : "");
     if (properties.stale) {
-      label.textContent += " (not verified for eighteen months)";
+      label.textContent += " (" + gettext("not verified for eighteen months") + ")";
     }
     var marker = L.marker(latlng, {
       icon: markerIcon(properties.precision, label, properties.stale),
@@ -148,15 +155,15 @@
       facts.push(properties.model);
     }
     if (properties.eccp === "yes") {
-      facts.push("Registered on the ECCP");
+      facts.push(gettext("Registered on the ECCP"));
     } else if (properties.eccp === "no") {
-      facts.push("Not registered on the ECCP");
+      facts.push(gettext("Not registered on the ECCP"));
     }
     if (properties.members) {
-      facts.push(properties.members + " member" + (properties.members === 1 ? "" : "s"));
+      facts.push(interpolate(ngettext("%(count)s member", "%(count)s members", properties.members), { count: properties.members.toLocaleString(document.documentElement.lang) }, true));
     }
     if (properties.stale) {
-      facts.push("Not verified for eighteen months");
+      facts.push(gettext("Not verified for eighteen months"));
     }
     if (facts.length) {
       var list = document.createElement("ul");

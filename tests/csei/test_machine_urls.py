@@ -182,7 +182,30 @@ def test_the_sitemap_lists_every_public_page_once(anonymous, seed):
     themes = {theme.get_absolute_url() for theme in ThematicArea.objects.public()}
     cases = {case.get_absolute_url() for case in CaseStudy.objects.published()}
     assert (len(clusters), len(themes), len(cases)) == (62, 7, 4)
-    assert paths == static_pages | clusters | organisations | themes | cases
+    english = static_pages | clusters | organisations | themes | cases
+    assert paths == english | {
+        f"/{code}{path}" for path in english for code in ("fr", "de", "es", "it", "pl")
+    }
+
+
+def test_each_address_of_the_sitemap_names_its_other_languages(anonymous, seed):
+    response = anonymous.get("/sitemap-themes.xml")
+    root = ElementTree.fromstring(response.content)
+    namespaces = {**SITEMAP_NAMESPACE, "xhtml": "http://www.w3.org/1999/xhtml"}
+    entry = next(
+        url
+        for url in root.findall("sitemap:url", namespaces)
+        if url.find("sitemap:loc", namespaces).text.startswith("http://testserver/pl/")
+    )
+    path = entry.find("sitemap:loc", namespaces).text.removeprefix("http://testserver/pl")
+    alternates = {
+        link.get("hreflang"): link.get("href") for link in entry.findall("xhtml:link", namespaces)
+    }
+    assert alternates == {
+        "en": f"http://testserver{path}",
+        **{code: f"http://testserver/{code}{path}" for code in ("fr", "de", "es", "it", "pl")},
+        "x-default": f"http://testserver{path}",
+    }
 
 
 def test_the_sitemap_leaves_out_what_the_public_may_not_see(anonymous, make_cluster):
@@ -218,7 +241,8 @@ def test_the_sitemap_is_an_index_of_one_file_a_section(anonymous, seed):
 def test_a_section_longer_than_the_limit_is_split_in_files_of_the_limit(
     anonymous, seed, monkeypatch
 ):
-    monkeypatch.setattr(ClusterSitemap, "limit", 25)
+    # 62 clusters in six languages: 372 addresses.
+    monkeypatch.setattr(ClusterSitemap, "limit", 150)
 
     files = sitemap_files(anonymous)
     cluster_files = [address for address in files if "sitemap-clusters" in address]
@@ -229,7 +253,7 @@ def test_a_section_longer_than_the_limit_is_split_in_files_of_the_limit(
         "http://testserver/sitemap-clusters.xml?p=3",
     ]
     counts = [len(xml_locations(anonymous, address, "url")) for address in cluster_files]
-    assert counts == [25, 25, 12]
+    assert counts == [150, 150, 72]
 
 
 def test_the_index_reads_the_same_queries_whatever_the_number_of_clusters(
