@@ -90,6 +90,13 @@
           window.history.pushState({ listing: true }, "", address);
         }
         document.title = page.title;
+        // The feed the page announces follows the filters too.
+        var feed = 'link[rel="alternate"][type="application/atom+xml"]';
+        var announced = document.querySelector(feed);
+        var freshFeed = page.querySelector(feed);
+        if (announced && freshFeed) {
+          announced.setAttribute("href", freshFeed.getAttribute("href"));
+        }
         var count = document.querySelector(".results__count");
         if (status && count) {
           status.textContent = count.textContent.trim();

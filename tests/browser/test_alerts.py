@@ -14,7 +14,12 @@ ADDRESS = "reader@example.org"
 
 def test_following_a_list_by_e_mail(seeded, page, visit, check):
     visit(page, "/clusters/map/?country=ES", width=WIDE, label="map")
-    visit(page, "/clusters/?country=ES", width=WIDE, label="list")
+    visit(page, "/clusters/", width=WIDE)
+    page.get_by_label("Spain").check()
+    page.wait_for_url("**/clusters/?country=ES")
+    feed = page.locator('link[rel="alternate"][type="application/atom+xml"]')
+    assert feed.get_attribute("href") == "/clusters/feed.atom?country=ES"
+    check(page, width=WIDE, label="list")
     check(page, width=NARROW, label="list")
     page.get_by_role("link", name="E-mail me new clusters like these").click()
     for width in (NARROW, WIDE):
