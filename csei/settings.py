@@ -140,6 +140,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 10,
     }
+else:
+    # A random read costs about what a sequential one does on an SSD: with PostgreSQL's
+    # default (4) the planner reads the whole table for a search whose matches its indexes
+    # find in half the time, at 100,000 clusters.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c random_page_cost=1.1")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The forms' rate limits count in this cache, so every worker must share it: Redis when
