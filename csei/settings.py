@@ -151,6 +151,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # once need SQLite's locks to wait, which an in-memory database shared between
     # threads does not do (it fails with "database table is locked").
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test.sqlite3")}
+else:
+    # A random read costs about what a sequential one does on an SSD: with PostgreSQL's
+    # default (4) the planner reads the whole table for a search whose matches its indexes
+    # find in half the time, at 100,000 clusters.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c random_page_cost=1.1")
 # A streaming replica of the PostgreSQL primary, for anonymous public reads (core.replicas):
 # a visitor reads the primary for PRIMARY_AFTER_WRITE_SECONDS after their own write, and
 # everyone does while the replica is further behind than REPLICA_MAX_LAG_SECONDS or down.
@@ -162,7 +167,7 @@ if DATABASE_REPLICA_URL:
         DATABASE_REPLICA_URL, conn_max_age=600, conn_health_checks=True
     )
     # A replica that does not answer is given up on quickly: the primary answers instead.
-    DATABASES["replica"]["OPTIONS"] = {"connect_timeout": 2}
+    DATABASES["replica"]["OPTIONS"] = {"connect_timeout": 2, "options": "-c random_page_cost=1.1"}
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 DATABASE_ROUTERS = ["core.replicas.PrimaryReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

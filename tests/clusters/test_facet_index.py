@@ -6,7 +6,7 @@ from django.db import transaction
 
 from clusters.models import Cluster
 from clusters.services import moderation
-from core.per_version import per_version
+from core.per_version import forget, per_version
 
 pytestmark = pytest.mark.usefixtures("seed")
 
@@ -49,3 +49,10 @@ def test_a_summary_read_while_the_directory_is_written_is_not_kept(make_cluster)
         make_cluster()
         assert per_version("summary", lambda: "while writing") == "while writing"
         assert per_version("summary", lambda: "still writing") == "still writing"
+
+
+def test_a_summary_one_process_built_is_read_by_the_others(client):
+    assert per_version("summary", lambda: "built here") == "built here"
+    forget()  # as another process starts with nothing of its own
+
+    assert per_version("summary", lambda: "built again") == "built here"
