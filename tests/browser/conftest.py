@@ -14,6 +14,7 @@ import pytest
 from django.apps import apps
 from django.conf import settings
 from django.core import serializers
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import override_settings
@@ -138,6 +139,13 @@ def seeded_rows():
         if model._meta.label == "auth.Permission" or model._meta.proxy:
             continue
         yield from model._base_manager.order_by("pk")
+
+
+@pytest.fixture(autouse=True)
+def no_rate_limit_used(transactional_db):
+    """The cache is a table that emptying the database after a journey leaves as it was:
+    each journey starts, as every other test does, with no form's rate limit used."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)
