@@ -1,14 +1,13 @@
 """The alert pages are valid HTML as the Nu HTML checker reads them."""
 
-import json
-import subprocess
-from pathlib import Path
-
 import pytest
 
 from alerts import services
 from alerts.models import Alert
-from tests.csei.test_html_validity import html_checker  # noqa: F401  (a fixture)
+from tests.csei.test_html_validity import (  # noqa: F401  (html_checker is a fixture)
+    checker_errors,
+    html_checker,
+)
 
 pytestmark = pytest.mark.usefixtures("seed")
 
@@ -33,15 +32,4 @@ def test_every_alert_page_is_valid_html(client, html_checker, tmp_path):  # noqa
         assert response.status_code in (200, 400), (name, response.status_code)
         (tmp_path / f"{name}.html").write_bytes(response.content)
 
-    checked = subprocess.run(
-        [*html_checker, "--errors-only", "--format", "json", *sorted(tmp_path.iterdir())],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-    errors = [
-        f"{Path(message['url']).name}:{message.get('lastLine')}: {message['message']}"
-        for message in json.loads(checked.stderr)["messages"]
-    ]
-    assert errors == []
+    assert checker_errors(html_checker, tmp_path) == []

@@ -101,18 +101,7 @@ def test_every_kind_of_page_is_valid_html(client, html_checker, tmp_path):
     registration_with_errors = client.post("/clusters/register/", {"name": "x"})
     (tmp_path / "register-with-errors.html").write_bytes(registration_with_errors.content)
 
-    checked = subprocess.run(
-        [*html_checker, "--errors-only", "--format", "json", *sorted(tmp_path.iterdir())],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-    errors = [
-        f"{Path(message['url']).name}:{message.get('lastLine')}: {message['message']}"
-        for message in json.loads(checked.stderr)["messages"]
-    ]
-    assert errors == []
+    assert checker_errors(html_checker, tmp_path) == []
 
 
 @pytest.mark.parametrize(
@@ -133,3 +122,17 @@ def test_a_web_address_browsers_would_rewrite_is_refused_with_what_to_do(client,
     error = sent.soup.find(id="id_website_error")
     assert error is not None and "percent-encoded" in error.get_text(), address
     assert not Cluster.objects.filter(website=address).exists()
+
+
+def checker_errors(html_checker, folder):
+    """The Nu HTML checker's errors in the pages saved in `folder`, a line each."""
+    checked = subprocess.run(
+        [*html_checker, "--errors-only", "--format", "json", *sorted(folder.iterdir())],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    return [
+        f"{Path(message['url']).name}:{message.get('lastLine')}: {message['message']}"
+        for message in json.loads(checked.stderr)["messages"]
+    ]
