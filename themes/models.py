@@ -6,6 +6,7 @@ from simple_history.models import HistoricalRecords
 from core.fields import BoundedTextField
 from core.text import unique_slug
 from core.validators import NotReserved
+from core.vocabulary import keep_the_original_column
 
 # Pages under /themes/ whose address a thematic area's slug would otherwise shadow.
 RESERVED_SLUGS = frozenset({"propose"})
@@ -60,8 +61,9 @@ class ThematicArea(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
+        keep_the_original_column(self, "name", "description")
         if not self.slug:
-            self.slug = unique_slug(self, self.name, reserved=RESERVED_SLUGS)
+            self.slug = unique_slug(self, self.name_en, reserved=RESERVED_SLUGS)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

@@ -11,7 +11,12 @@ from clusters.models.clusters import (
     ClusterQuerySet,
 )
 from clusters.models.corrections import CURRENT_VALUE_MAX_LENGTH, CorrectionSuggestion
-from clusters.models.derived import MEMBER_COUNT_FIELDS, SEARCHED_FIELDS, derived_columns
+from clusters.models.derived import (
+    MEMBER_COUNT_FIELDS,
+    SEARCHED_FIELDS,
+    SEARCHED_TAXONOMIES,
+    derived_columns,
+)
 from clusters.models.organisations import (
     EARLIEST_FOUNDING_YEAR,
     Membership,
@@ -26,7 +31,8 @@ from clusters.models.taxonomies import FieldOfActivity, InnovationType, MemberSe
 __all__ = [
     "CURRENT_VALUE_MAX_LENGTH", "DERIVED_FIELDS", "EARLIEST_FOUNDING_YEAR",
     "MEMBER_COUNT_FIELDS", "RESERVED_SLUGS",
-    "REVIEW_REASONS", "SEARCHED_FIELDS", "SEARCH_DOCUMENT", "STALE_AFTER", "Cluster",
+    "REVIEW_REASONS", "SEARCHED_FIELDS", "SEARCHED_TAXONOMIES", "SEARCH_DOCUMENT",
+    "STALE_AFTER", "Cluster",
     "ClusterQuerySet", "CorrectionSuggestion", "FieldOfActivity", "InnovationType",
     "MemberService", "Membership", "Organisation", "OrganisationQuerySet",
     "OrganisationRedirect", "SlugRedirect",

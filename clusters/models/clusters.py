@@ -29,7 +29,12 @@ from clusters.eccp import standing as eccp_standing
 from clusters.eccp import validate_profile_url
 from clusters.models import choices
 from clusters.models.addresses import SlugRedirect
-from clusters.models.derived import MEMBER_COUNT_FIELDS, SEARCHED_FIELDS, derived_columns
+from clusters.models.derived import (
+    MEMBER_COUNT_FIELDS,
+    SEARCHED_FIELDS,
+    SEARCHED_TAXONOMIES,
+    derived_columns,
+)
 from clusters.models.organisations import (
     EARLIEST_FOUNDING_YEAR,
     Membership,
@@ -41,6 +46,8 @@ from core.fields import BoundedTextField, WebAddressField
 from core.places import map_point
 from core.text import fold, unique_slug
 from core.validators import NotReserved
+from core.vocabulary import in_every_language
+from themes.models import ThematicArea
 
 # Pages under /clusters/ whose address a cluster's slug would otherwise shadow.
 RESERVED_SLUGS = frozenset({"map", "register"})
@@ -65,6 +72,21 @@ class ClusterQuerySet(models.QuerySet):
     def for_list(self):
         """What a list row shows; a fixed number of queries whatever the page size."""
         return self.prefetch_related("fields_of_activity")
+
+    def vocabulary(self):
+        """{cluster id: the names, in every language, of its terms and public thematic
+        areas}: one query a taxonomy (SEARCHED_TAXONOMIES)."""
+        vocabulary = defaultdict(list)
+        for taxonomy in SEARCHED_TAXONOMIES:
+            relation = Cluster._meta.get_field(taxonomy)
+            term = relation.m2m_reverse_field_name()
+            links = relation.remote_field.through.objects.filter(cluster__in=self)
+            if relation.related_model is ThematicArea:
+                links = links.filter(thematicarea__status__in=ThematicArea.PUBLIC_STATUSES)
+            columns = [f"{term}__{column}" for column in in_every_language("name")]
+            for cluster_id, *names in links.values_list("cluster_id", *columns):
+                vocabulary[cluster_id] += [name for name in names if name]
+        return vocabulary
 
     def with_map_precision(self):
         """Annotate `map_precision`: how exactly the map places each cluster (one of
@@ -114,16 +136,19 @@ class ClusterQuerySet(models.QuerySet):
 
     def refresh_derived(self):
         """Recompute the derived columns of these clusters (see derived_columns) from their
-        text and their members: three queries, and one more on PostgreSQL for the full-text
-        document. Callers tell the page cache: they know when their write is complete."""
+        text, their members and their vocabulary: seven queries, and one more on PostgreSQL
+        for the full-text document. Callers tell the page cache: they know when their write
+        is complete."""
         members = defaultdict(list)
         for cluster_id, name, kind in Membership.objects.filter(cluster__in=self).values_list(
             "cluster_id", "organisation__name", "organisation__type"
         ):
             members[cluster_id].append((name, kind))
-        changed = list(self.only("pk", *SEARCHED_FIELDS))
+        vocabulary = self.vocabulary()
+        changed = list(self.only("pk", "country", *SEARCHED_FIELDS))
         for cluster in changed:
-            for name, value in derived_columns(cluster, members[cluster.pk]).items():
+            columns = derived_columns(cluster, members[cluster.pk], vocabulary[cluster.pk])
+            for name, value in columns.items():
                 setattr(cluster, name, value)
         Cluster.objects.bulk_update(
             changed, ["search_text", "member_types", *MEMBER_COUNT_FIELDS], batch_size=1000

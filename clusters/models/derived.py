@@ -2,7 +2,13 @@
 statistics read columns instead of joining every membership: one definition for every writer
 (the signals, the services and the demo data's generator)."""
 
+import re
 from collections import Counter
+from functools import cache
+
+from django.conf import settings
+from django.utils import translation
+from django_countries import countries
 
 from clusters.models.organisations import Organisation
 from core.text import fold
@@ -11,6 +17,8 @@ from core.text import fold
 SEARCHED_FIELDS = [
     "name", "also_known_as", "city", "region", "short_description", "description",
 ]  # fmt: skip
+# The relations whose terms' names, in every language, find a cluster (the vocabulary).
+SEARCHED_TAXONOMIES = ["fields_of_activity", "services", "innovation_types", "thematic_areas"]
 # The columns that count a cluster's listed members of each type (Organisation.Type), in the
 # types' order.
 MEMBER_COUNT_FIELDS = [
@@ -20,21 +28,47 @@ MEMBER_COUNT_FIELDS = [
 ]  # fmt: skip
 
 
-def derived_columns(cluster, members):
-    """{column: value} of a cluster's derived columns, from its own text and its members as
-    (name, type) pairs: the one definition of what those columns hold, for every writer.
+def derived_columns(cluster, members, vocabulary=()):
+    """{column: value} of a cluster's derived columns, from its own text, its members as
+    (name, type) pairs and its `vocabulary` (the names of its terms and public thematic
+    areas in every language): the one definition of what those columns hold, for every
+    writer.
 
-    search_text is the cluster's text and its members' names, folded; member_types the types
-    of its members, space-separated in the order of Organisation.Type; MEMBER_COUNT_FIELDS
-    how many members of each type it lists.
+    search_text is the cluster's text, its members' names, and the names of its country,
+    terms and thematic areas in each of the site's languages, folded, so that a search in
+    any of them finds it; member_types the types of its members, space-separated in the
+    order of Organisation.Type; MEMBER_COUNT_FIELDS how many members of each type it lists.
     """
     texts = [getattr(cluster, name) for name in SEARCHED_FIELDS]
     kinds = Counter(kind for _name, kind in members)
+    names = [*country_names_in_every_language(cluster.country.code), *vocabulary]
     return {
-        "search_text": fold(" ".join([*texts, *(name for name, _kind in members)])),
+        "search_text": fold(
+            " ".join([*texts, *(name for name, _kind in members), *map(words, names)])
+        ),
         "member_types": " ".join(kind for kind in Organisation.Type.values if kind in kinds),
         **{
             field: kinds[kind]
             for kind, field in zip(Organisation.Type.values, MEMBER_COUNT_FIELDS, strict=True)
         },
     }
+
+
+@cache
+def country_names_in_every_language(code):
+    """The country's name in each of the site's languages, once each: ["Spain", "Espagne",
+    "Spanien", "España", "Spagna", "Hiszpania"]."""
+    if not code:
+        return ()
+    names = []
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            names.append(countries.name(code))
+    return tuple(dict.fromkeys(names))
+
+
+def words(name):
+    """A name's words without punctuation: "Verte : biodiversité" -> "Verte biodiversité",
+    "l'entrepreneuriat" -> "l entrepreneuriat". A search for one of its words finds it on
+    every database; a search for a quote or a colon does not find every cluster."""
+    return " ".join(re.findall(r"\w+", name))
