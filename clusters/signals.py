@@ -26,9 +26,10 @@ TERM_RELATIONS = {
 
 
 @receiver(post_save, sender=Cluster)
-def cluster_saved(sender, instance, raw=False, **kwargs):
+def cluster_saved(sender, instance, created, raw=False, **kwargs):
     if not raw:
-        Cluster.objects.filter(pk=instance.pk).refresh_derived()
+        # A new cluster gets its terms after it is saved (tags_changed).
+        Cluster.objects.filter(pk=instance.pk).refresh_derived(tagged=not created)
         # Publishing, rejecting or archiving it shows or hides its members.
         Organisation.objects.filter(memberships__cluster=instance).refresh_cluster_counts()
 

@@ -32,8 +32,8 @@ from clusters.models.addresses import SlugRedirect
 from clusters.models.derived import (
     MEMBER_COUNT_FIELDS,
     SEARCHED_FIELDS,
-    SEARCHED_TAXONOMIES,
     derived_columns,
+    vocabulary_of,
 )
 from clusters.models.organisations import (
     EARLIEST_FOUNDING_YEAR,
@@ -46,8 +46,6 @@ from core.fields import BoundedTextField, WebAddressField
 from core.places import map_point
 from core.text import fold, unique_slug
 from core.validators import NotReserved
-from core.vocabulary import in_every_language
-from themes.models import ThematicArea
 
 # Pages under /clusters/ whose address a cluster's slug would otherwise shadow.
 RESERVED_SLUGS = frozenset({"map", "register"})
@@ -72,21 +70,6 @@ class ClusterQuerySet(models.QuerySet):
     def for_list(self):
         """What a list row shows; a fixed number of queries whatever the page size."""
         return self.prefetch_related("fields_of_activity")
-
-    def vocabulary(self):
-        """{cluster id: the names, in every language, of its terms and public thematic
-        areas}: one query a taxonomy (SEARCHED_TAXONOMIES)."""
-        vocabulary = defaultdict(list)
-        for taxonomy in SEARCHED_TAXONOMIES:
-            relation = Cluster._meta.get_field(taxonomy)
-            term = relation.m2m_reverse_field_name()
-            links = relation.remote_field.through.objects.filter(cluster__in=self)
-            if relation.related_model is ThematicArea:
-                links = links.filter(thematicarea__status__in=ThematicArea.PUBLIC_STATUSES)
-            columns = [f"{term}__{column}" for column in in_every_language("name")]
-            for cluster_id, *names in links.values_list("cluster_id", *columns):
-                vocabulary[cluster_id] += [name for name in names if name]
-        return vocabulary
 
     def with_map_precision(self):
         """Annotate `map_precision`: how exactly the map places each cluster (one of
@@ -134,17 +117,17 @@ class ClusterQuerySet(models.QuerySet):
     def needing_review(self, reason):
         return self.filter(review_conditions()[reason])
 
-    def refresh_derived(self):
+    def refresh_derived(self, tagged=True):
         """Recompute the derived columns of these clusters (see derived_columns) from their
-        text, their members and their vocabulary: seven queries, and one more on PostgreSQL
-        for the full-text document. Callers tell the page cache: they know when their write
-        is complete."""
+        text, their members and their vocabulary: seven queries (three for clusters not
+        `tagged` yet), and one more on PostgreSQL for the full-text document. Callers tell
+        the page cache: they know when their write is complete."""
         members = defaultdict(list)
         for cluster_id, name, kind in Membership.objects.filter(cluster__in=self).values_list(
             "cluster_id", "organisation__name", "organisation__type"
         ):
             members[cluster_id].append((name, kind))
-        vocabulary = self.vocabulary()
+        vocabulary = vocabulary_of(self) if tagged else defaultdict(list)
         changed = list(self.only("pk", "country", *SEARCHED_FIELDS))
         for cluster in changed:
             columns = derived_columns(cluster, members[cluster.pk], vocabulary[cluster.pk])

@@ -3,7 +3,7 @@ statistics read columns instead of joining every membership: one definition for 
 (the signals, the services and the demo data's generator)."""
 
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from functools import cache
 
 from django.conf import settings
@@ -12,6 +12,8 @@ from django_countries import countries
 
 from clusters.models.organisations import Organisation
 from core.text import fold
+from core.vocabulary import in_every_language
+from themes.models import ThematicArea
 
 # A cluster's own text that the search reads, besides its members' names.
 SEARCHED_FIELDS = [
@@ -52,6 +54,22 @@ def derived_columns(cluster, members, vocabulary=()):
             for kind, field in zip(Organisation.Type.values, MEMBER_COUNT_FIELDS, strict=True)
         },
     }
+
+
+def vocabulary_of(clusters):
+    """{cluster id: the names, in every language, of its terms and public thematic areas}:
+    one query a taxonomy (SEARCHED_TAXONOMIES)."""
+    vocabulary = defaultdict(list)
+    for taxonomy in SEARCHED_TAXONOMIES:
+        relation = clusters.model._meta.get_field(taxonomy)
+        term = relation.m2m_reverse_field_name()
+        links = relation.remote_field.through.objects.filter(cluster__in=clusters)
+        if relation.related_model is ThematicArea:
+            links = links.filter(thematicarea__status__in=ThematicArea.PUBLIC_STATUSES)
+        columns = [f"{term}__{column}" for column in in_every_language("name")]
+        for cluster_id, *names in links.values_list("cluster_id", *columns):
+            vocabulary[cluster_id] += [name for name in names if name]
+    return vocabulary
 
 
 @cache
