@@ -10,10 +10,12 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db.models import Avg, Count, FloatField, Max, Min, Q
 from django.db.models.functions import Cast, Floor
 from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
+from django.utils import translation
 
 from clusters.data_files import is_whole, whole_file
 from clusters.dataset import license_members, licensed
@@ -43,11 +45,29 @@ MAX_CELLS = 4000
 MAX_ZOOM = 18
 
 
+def in_words_language(view):
+    """Answer in the language `language` names, where the site speaks it, else in English:
+    the kind of cluster and the country in words, and the page addresses. The map pages ask
+    for their own language; the address stays one for every language."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        language = request.GET.get("language", "")
+        if language not in dict(settings.LANGUAGES):
+            language = settings.LANGUAGE_CODE
+        with translation.override(language):
+            return view(request, *args, **kwargs)
+
+    return wrapper
+
+
 @licensed
+@in_words_language
 def clusters_geojson(request):
     """Every filtered cluster that the map can place, as a GeoJSON point; without filters,
-    the whole file (clusters.data_files)."""
-    if is_whole(request) and (response := whole_file(request, "clusters.geojson")):
+    the whole file (clusters.data_files), which is in English."""
+    in_english = translation.get_language() == settings.LANGUAGE_CODE
+    if in_english and is_whole(request) and (response := whole_file(request, "clusters.geojson")):
         return response
     return filtered_geojson(request)
 
@@ -58,6 +78,7 @@ def filtered_geojson(request):
 
 
 @licensed
+@in_words_language
 @cached_page(parameters=(*PARAMETERS, "zoom", "bbox"))
 def clusters_grid(request):
     """The filtered clusters that lie in `bbox` (west,south,east,north, in degrees),

@@ -102,6 +102,29 @@ def test_a_feature_says_what_the_popup_shows(client, empty_directory, make_clust
     }
 
 
+def test_the_map_pages_ask_for_the_words_and_links_in_their_language(
+    client, empty_directory, make_cluster
+):
+    make_cluster(
+        name="Torino Social Impact",
+        country="IT",
+        city="Torino",
+        latitude=Decimal("45.07"),
+        longitude=Decimal("7.69"),
+        location_precision="city",
+        model=Cluster.Model.SOCIAL_INNOVATION_CLUSTER,
+    )
+
+    for address in (f"{POINTS}?language=de", f"{GRID}?zoom=12&language=de"):
+        [feature] = features(client, address)
+        assert feature["properties"]["url"] == "http://testserver/de/clusters/torino-social-impact/"
+        assert feature["properties"]["place"] == "Torino, Italien"
+        assert feature["properties"]["model"] == "Cluster für soziale Innovation"
+    # A language the site does not speak, or none, is English.
+    [feature] = features(client, f"{POINTS}?language=xx")
+    assert feature["properties"]["place"] == "Torino, Italy"
+
+
 def test_the_geojson_follows_the_filters_of_the_list(client, seed):
     for query in ("?country=FR", "?precision=region", "?q=Arctic", "?eccp=yes&country=FI"):
         listed = client.get(f"/clusters/{query}").context["listing"].total
