@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 
+from clusters import map_data
 from clusters.models import Cluster
 from core.places import country_point
 
@@ -123,6 +124,24 @@ def test_the_map_pages_ask_for_the_words_and_links_in_their_language(
     # A language the site does not speak, or none, is English.
     [feature] = features(client, f"{POINTS}?language=xx")
     assert feature["properties"]["place"] == "Torino, Italy"
+
+
+def test_a_filtered_geojson_of_more_clusters_than_the_map_asks_for_is_streamed(
+    client, seed, monkeypatch
+):
+    built = client.get(f"{POINTS}?country=FR")
+    assert not built.streaming
+    monkeypatch.setattr(map_data, "STREAM_ABOVE", 2)
+    monkeypatch.setattr(map_data, "STREAM_CHUNK", 3)
+
+    streamed = client.get(f"{POINTS}?country=FR")
+
+    assert streamed.streaming
+    assert streamed["Content-Type"] == "application/geo+json"
+    assert streamed["Link"].endswith('rel="license"')
+    document = json.loads(b"".join(streamed.streaming_content))
+    assert document == json.loads(built.content)
+    assert len(document["features"]) > 3, "more than one chunk"
 
 
 def test_the_geojson_follows_the_filters_of_the_list(client, seed):
