@@ -70,18 +70,19 @@ def cluster_detail(request, slug):
         kind = membership.organisation.get_type_display()
         members_by_type.setdefault(kind, []).append(membership)
     thematic_areas = list(cluster.thematic_areas.public())
+    words = cluster.words_for(request.LANGUAGE_CODE)
     return render(
         request,
         "clusters/cluster_detail.html",
         {
             "cluster": cluster,
-            "words": cluster.words_for(request.LANGUAGE_CODE),
+            "words": words,
             "members_by_type": members_by_type,
             "member_total": len(memberships),
             "thematic_areas": thematic_areas,
             "case_studies": cluster.case_studies.published(),
             "sharing": sharing_members(cluster),
-            "structured_data": cluster_json_ld(cluster, memberships, thematic_areas),
+            "structured_data": cluster_json_ld(cluster, words, memberships, thematic_areas),
             "navigation": "clusters",
         },
     )

@@ -2,6 +2,7 @@
 about itself is shown as it wrote it, marked with its language."""
 
 import io
+import json
 import re
 
 import pytest
@@ -195,6 +196,8 @@ def test_through_its_link_a_cluster_adds_its_description_in_another_language(cli
     assert text["lang"] == "de"
     assert "Das Netzwerk für soziale Wirkung in Turin." in text.get_text()
     assert german.soup.select_one('meta[name="description"]')["content"].startswith("Das Netz")
+    structured = json.loads(german.soup.find("script", type="application/ld+json").string)
+    assert structured["description"] == "Das Netzwerk für soziale Wirkung in Turin."
     assert "Englisch" in german.soup.select_one(".text-language").get_text()
     french = get_page(client, "/fr/clusters/torino-social-impact/")
     assert french.soup.select_one(".detail-main [lang]")["lang"] == "en"
