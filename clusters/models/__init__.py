@@ -17,6 +17,7 @@ from clusters.models.derived import (
     SEARCHED_TAXONOMIES,
     derived_columns,
 )
+from clusters.models.descriptions import ClusterDescription
 from clusters.models.organisations import (
     EARLIEST_FOUNDING_YEAR,
     Membership,
@@ -32,8 +33,8 @@ __all__ = [
     "CURRENT_VALUE_MAX_LENGTH", "DERIVED_FIELDS", "EARLIEST_FOUNDING_YEAR",
     "MEMBER_COUNT_FIELDS", "RESERVED_SLUGS",
     "REVIEW_REASONS", "SEARCHED_FIELDS", "SEARCHED_TAXONOMIES", "SEARCH_DOCUMENT",
-    "STALE_AFTER", "Cluster",
-    "ClusterQuerySet", "CorrectionSuggestion", "FieldOfActivity", "InnovationType",
+    "STALE_AFTER", "Cluster", "ClusterDescription", "ClusterQuerySet", "CorrectionSuggestion",
+    "FieldOfActivity", "InnovationType",
     "MemberService", "Membership", "Organisation", "OrganisationQuerySet",
     "OrganisationRedirect", "SlugRedirect",
     "Term", "current_year", "derived_columns", "history_ids", "review_conditions",
