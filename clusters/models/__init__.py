@@ -5,7 +5,6 @@ from clusters.models.addresses import SlugRedirect, history_ids
 from clusters.models.clusters import (
     DERIVED_FIELDS,
     RESERVED_SLUGS,
-    SEARCH_DOCUMENT,
     STALE_AFTER,
     Cluster,
     ClusterQuerySet,
@@ -13,6 +12,7 @@ from clusters.models.clusters import (
 from clusters.models.corrections import CURRENT_VALUE_MAX_LENGTH, CorrectionSuggestion
 from clusters.models.derived import (
     MEMBER_COUNT_FIELDS,
+    SEARCH_DOCUMENT,
     SEARCHED_FIELDS,
     SEARCHED_TAXONOMIES,
     derived_columns,
