@@ -1,6 +1,9 @@
 """Text search `q`: full-text and typo-tolerant on PostgreSQL, a plain match on SQLite."""
 
+import io
+
 import pytest
+from django.core.management import call_command
 from django.db import connection
 
 from clusters.models import Cluster, FieldOfActivity, Membership, Organisation
@@ -288,3 +291,13 @@ def test_a_change_of_position_alone_refreshes_no_cluster(client, django_assert_n
     # 1. the term as it was, to compare; 2. the update. No cluster is read or written.
     with django_assert_num_queries(2):
         term.save()
+
+
+def test_refresh_search_text_brings_clusters_stored_before_up_to_date(client):
+    # As clusters stored by a version that did not search country names.
+    Cluster.objects.update(search_text="", search_document=None)
+    assert search(client, "Hiszpania") == []
+
+    call_command("refresh_search_text", stdout=io.StringIO())
+
+    assert set(search(client, "Hiszpania")) == spanish_clusters()
