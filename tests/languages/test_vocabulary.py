@@ -3,6 +3,7 @@ studies show in the page's language, or in English marked lang="en" where no one
 translated them yet; staff write each language in its own field of the admin."""
 
 import pytest
+from pyuca import Collator
 
 from cases.models import CaseStudy
 from clusters.models import Cluster, FieldOfActivity, InnovationType
@@ -174,3 +175,17 @@ def test_a_term_added_in_the_admin_takes_its_slug_from_the_english_name(administ
     )
     assert missing.response.status_code == 200
     assert not FieldOfActivity.objects.filter(slug="health").exists()
+
+
+def test_country_options_follow_the_alphabet_of_the_page_language(client, make_cluster):
+    make_cluster(name="Riga Social Cluster", country="LV")
+
+    page = get_page(client, "/pl/clusters/")
+    names = [
+        option.find_parent("label").find(class_="facet__label").get_text()
+        for option in page.soup.select('input[name="country"]')
+    ]
+
+    # Ł among the L's, before M, not after Z as code points would put it.
+    assert names.index("Litwa") < names.index("Łotwa") < names.index("Niemcy")
+    assert names == sorted(names, key=Collator().sort_key)
