@@ -4,7 +4,7 @@ statistics read columns instead of joining every membership: one definition for 
 
 import re
 from collections import Counter, defaultdict
-from functools import cache
+from functools import cache, lru_cache
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVector
@@ -50,10 +50,10 @@ def derived_columns(cluster, members, vocabulary=()):
     texts = [getattr(cluster, name) for name in SEARCHED_FIELDS]
     kinds = Counter(kind for _name, kind in members)
     names = [*country_names_in_every_language(cluster.country.code), *vocabulary]
+    own_text = fold(" ".join([*texts, *(name for name, _kind in members)]))
     return {
-        "search_text": fold(
-            " ".join([*texts, *(name for name, _kind in members), *map(words, names)])
-        ),
+        # A name alike in several languages ("Cultura", "Digital") once.
+        "search_text": " ".join(dict.fromkeys(filter(None, [own_text, *map(searchable, names)]))),
         "member_types": " ".join(kind for kind in Organisation.Type.values if kind in kinds),
         **{
             field: kinds[kind]
@@ -116,8 +116,11 @@ def country_names_in_every_language(code):
     return tuple(dict.fromkeys(names))
 
 
-def words(name):
-    """A name's words without punctuation: "Verte : biodiversité" -> "Verte biodiversité",
-    "l'entrepreneuriat" -> "l entrepreneuriat". A search for one of its words finds it on
-    every database; a search for a quote or a colon does not find every cluster."""
-    return " ".join(re.findall(r"\w+", name))
+@lru_cache(maxsize=4096)
+def searchable(name):
+    """A name of the vocabulary as the search text holds it: folded, its words without
+    punctuation ("Verte : biodiversité" -> "verte biodiversite", "l'entrepreneuriat" ->
+    "l entrepreneuriat"), so that a search for one of its words finds it on every database
+    and a search for a quote or a colon does not find every cluster. The same few hundred
+    names recur on every cluster: each is folded once."""
+    return fold(" ".join(re.findall(r"\w+", name)))
