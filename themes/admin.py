@@ -34,7 +34,7 @@ class ThematicAreaAdmin(PrivateFieldsMixin, TranslationAdmin, SimpleHistoryAdmin
             _("Private: who proposed it"),
             {
                 "description": _("Never shown to the public."),
-                "fields": ["proposed_by_name", "proposed_by_email"],
+                "fields": ["proposed_by_name", "proposed_by_email", "proposal_language"],
             },
         ),
         (_("Timestamps"), {"fields": ["created_at", "updated_at"]}),
