@@ -11,7 +11,7 @@ from pyroaring import BitMap
 from clusters.geocoding import country_names
 from clusters.models import Cluster, FieldOfActivity, Organisation
 from clusters.ordering import RELEVANCE, SORT_KEYS, in_order
-from core.vocabulary import in_every_language, translated
+from core.vocabulary import alphabetical, in_every_language, translated
 from themes.models import ThematicArea
 
 SORT_CHOICES = [
@@ -179,16 +179,16 @@ class ClusterFilter(django_filters.FilterSet):
     @staticmethod
     def linked_terms():
         """The terms of the linked facets, named in the active language (else in English,
-        marked: core.vocabulary.translated): two queries."""
+        marked: core.vocabulary.translated): two queries. Fields of activity in the order
+        staff gave them, thematic areas in the alphabet of their names on the page."""
+        names = ["pk", "slug", *in_every_language("name")]
+        terms = {
+            "field": FieldOfActivity.objects.only(*names),
+            "theme": alphabetical(ThematicArea.objects.public().only(*names), "name"),
+        }
         return {
-            parameter: [(term.pk, term.slug, translated(term, "name")) for term in terms]
-            for parameter, terms in [
-                ("field", FieldOfActivity.objects.only("pk", "slug", *in_every_language("name"))),
-                (
-                    "theme",
-                    ThematicArea.objects.public().only("pk", "slug", *in_every_language("name")),
-                ),
-            ]
+            parameter: [(term.pk, term.slug, translated(term, "name")) for term in rows]
+            for parameter, rows in terms.items()
         }
 
     def facets(self):

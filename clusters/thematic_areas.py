@@ -13,6 +13,7 @@ from clusters.models import Cluster
 from clusters.services import join_requests
 from core.forms import error_summary, receive
 from core.page_cache import cached_page
+from core.vocabulary import alphabetical
 from themes.models import ThematicArea
 
 # The clusters a thematic area's page shows as cards.
@@ -21,8 +22,11 @@ CLUSTERS_SHOWN = 12
 
 @cached_page()
 def theme_list(request):
-    thematic_areas = ThematicArea.objects.public().annotate(
-        cluster_count=Count("clusters", filter=Q(clusters__status=Cluster.Status.PUBLISHED))
+    thematic_areas = alphabetical(
+        ThematicArea.objects.public().annotate(
+            cluster_count=Count("clusters", filter=Q(clusters__status=Cluster.Status.PUBLISHED))
+        ),
+        "name",
     )
     return render(
         request,

@@ -7,10 +7,13 @@ says so with lang="en", so that screen readers and search engines read it right:
 never shows an empty label.
 """
 
+from functools import cache
+
 from django.conf import settings
 from django.utils.html import escape, format_html
 from django.utils.translation import get_language
 from modeltranslation.utils import build_localized_fieldname
+from pyuca import Collator
 
 ORIGINAL_LANGUAGE = settings.MODELTRANSLATION_DEFAULT_LANGUAGE
 
@@ -45,6 +48,22 @@ def translated(instance, field):
     )
     original.lang = "" if language == ORIGINAL_LANGUAGE else ORIGINAL_LANGUAGE
     return original
+
+
+def alphabetical(instances, field):
+    """`instances` sorted by their `field` as the page shows it (translated): in French,
+    "Commande publique" among the C's, where the English "Public Procurement" was a P."""
+    return sorted(instances, key=lambda instance: _sort_key(translated(instance, field)))
+
+
+@cache
+def _collator():
+    return Collator()
+
+
+def _sort_key(text):
+    """Unicode's collation order, close enough to each language's own for a few names."""
+    return _collator().sort_key(text.lower())
 
 
 def in_every_language(field):

@@ -21,6 +21,7 @@ from clusters.structured_data import website_json_ld
 from core.page_cache import cached_page
 from core.per_version import per_version
 from core.places import country_point
+from core.vocabulary import alphabetical
 from themes.models import ThematicArea
 
 
@@ -48,7 +49,7 @@ def home(request):
         if row["country"]
         for latitude, longitude in [country_point(row["country"])]
     ]
-    thematic_areas = list(ThematicArea.objects.public())
+    thematic_areas = alphabetical(ThematicArea.objects.public(), "name")
     figures.update(countries=len(by_country), thematic_areas=len(thematic_areas))
     return render(
         request,

@@ -202,3 +202,23 @@ def test_the_home_page_and_the_statistics_name_the_vocabulary_in_the_page_langua
     assert "Economía circular" in texts(rows)
     [housing] = [row for row in rows if "Housing" in row.get_text()]
     assert housing.find(lang="en").get_text() == "Housing"
+
+
+@pytest.mark.parametrize("code", ["fr", "de", "pl"])
+def test_thematic_areas_are_listed_in_the_alphabet_of_their_names_on_the_page(client, code):
+    def in_order(names):
+        return names == sorted(names, key=lambda name: Collator().sort_key(name.lower()))
+
+    Cluster.objects.get(name="Impact Noord").thematic_areas.set(ThematicArea.objects.public())
+    listed = texts(get_page(client, f"/{code}/themes/").soup.select("main h2 a"))
+    home = texts(get_page(client, f"/{code}/").soup.select(f'main a[href^="/{code}/themes/"]'))
+    facet = [
+        option.find_parent("label").find(class_="facet__label").get_text()
+        for option in get_page(client, f"/{code}/clusters/").soup.select('input[name="theme"]')
+    ]
+
+    assert len(listed) == ThematicArea.objects.public().count()
+    assert in_order(listed)
+    assert in_order([name for name in home if name in listed])
+    assert sorted(facet) == sorted(listed)
+    assert in_order(facet)
