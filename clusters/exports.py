@@ -159,12 +159,7 @@ def clusters_json(request):
         page = KeyedPage(listing, request.GET, size)
     except signing.BadSignature:
         return JsonResponse({"error": str(BAD_PAGE_KEY)}, status=400)
-    found = dict(records(Cluster.objects.filter(pk__in=page.ids), request, keyed=True))
-    members = members_of(page.ids)
-    for pk, record in found.items():
-        record["members"] = [
-            member_record(request, membership) for membership in members.get(pk, [])
-        ]
+    found = api_records(Cluster.objects.filter(pk__in=page.ids), request)
     return JsonResponse(
         {
             "count": listing.total,
@@ -230,6 +225,18 @@ class KeyedPage:
             # A key of another order would start the page at a place that means nothing.
             raise signing.BadSignature("a key of another order")
         return [key.from_json(value) for key, value in zip(self.keys, values, strict=True)], number
+
+
+def api_records(clusters, request):
+    """{cluster id: record} of these clusters as the JSON API gives each, its members
+    included: the JSON API's pages and the changes API share it. Four queries."""
+    found = dict(records(clusters, request, keyed=True))
+    members = members_of(list(found))
+    for pk, record in found.items():
+        record["members"] = [
+            member_record(request, membership) for membership in members.get(pk, [])
+        ]
+    return found
 
 
 def member_record(request, membership):

@@ -94,6 +94,19 @@ DISTRIBUTIONS = [
         ),
         "organisations",
     ),
+    Distribution(
+        "changes",
+        _("Changes (JSON)"),
+        "api:changes_json",
+        "application/json",
+        "JSON",
+        _(
+            "The published clusters created, changed or withdrawn since a cursor (`since`), "
+            "oldest first, a page at a time: what a copy of the data reads to stay in step "
+            "without downloading everything again."
+        ),
+        "changes",
+    ),
 ]
 
 
@@ -121,6 +134,7 @@ FIELD_TABLES = [
     FieldTable("members", _("A member of a cluster, in JSON"), dataset.MEMBER_FIELDS),
     FieldTable("points", _("A cluster's point, in GeoJSON"), dataset.POINT_PROPERTIES),
     FieldTable("organisations", _("An organisation, in JSON"), dataset.ORGANISATION_FIELDS),
+    FieldTable("changes", _("A change, in the changes API"), dataset.CHANGE_FIELDS),
 ]
 
 
@@ -271,6 +285,7 @@ def openapi_document(request):
                 "application/json",
                 page_of("organisations", "Organisation"),
             ),
+            reverse("api:changes_json"): changes_operation(),
         },
         "components": {
             "schemas": {
@@ -280,6 +295,13 @@ def openapi_document(request):
                 ),
                 "Member": record_schema(dataset.MEMBER_FIELDS),
                 "Organisation": record_schema(dataset.ORGANISATION_FIELDS),
+                "Change": record_schema(
+                    dataset.CHANGE_FIELDS,
+                    cluster={
+                        "oneOf": [{"$ref": "#/components/schemas/Cluster"}, {"type": "null"}],
+                        "description": str(dataset.CHANGE_FIELDS[3].meaning),
+                    },
+                ),
                 "PointCollection": {
                     "type": "object",
                     "required": ["type", "features"],
@@ -346,6 +368,68 @@ def get_operation(operation_id, summary, parameters, media_type, schema):
             },
         }
     }
+
+
+def changes_operation():
+    operation = get_operation(
+        "listChanges",
+        "The published clusters created, changed or withdrawn since a cursor, oldest first.",
+        [
+            {
+                "name": "since",
+                "in": "query",
+                "description": "The `cursor` of the last page read; leave it out to start "
+                "from the beginning. Any other value is refused with a 400.",
+                "schema": {"type": "string", "pattern": r"^\d{1,18}-\d{1,18}$"},
+            },
+            {
+                "name": "page_size",
+                "in": "query",
+                "description": f"Changes a page, {PAGE_SIZE} unless asked, at most "
+                f"{MAX_PAGE_SIZE}.",
+                "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
+            },
+        ],
+        "application/json",
+        {
+            "type": "object",
+            "required": ["since", "cursor", "next", "more", "waiting", "page_size", "changes"],
+            "properties": {
+                "since": {"type": "string", "description": "The cursor the page starts after."},
+                "cursor": {
+                    "type": "string",
+                    "description": "Where the next request starts: keep it, and send it as "
+                    "`since`.",
+                },
+                "next": {"type": "string", "format": "uri", "description": "That request."},
+                "more": {
+                    "type": "boolean",
+                    "description": "Whether another page is ready now; else poll later.",
+                },
+                "waiting": {
+                    "type": "boolean",
+                    "description": "Whether changes are held back until writes still under "
+                    "way end, which takes a moment: ask again soon.",
+                },
+                "page_size": {"type": "integer"},
+                "changes": {"type": "array", "items": {"$ref": "#/components/schemas/Change"}},
+                **LICENSE_PROPERTIES,
+            },
+        },
+    )
+    operation["get"]["responses"]["400"] = {
+        "description": "A cursor this site did not give.",
+        "content": {
+            "application/json": {
+                "schema": {
+                    "type": "object",
+                    "required": ["error"],
+                    "properties": {"error": {"type": "string"}},
+                }
+            }
+        },
+    }
+    return operation
 
 
 def page_of(member, schema):

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from clusters import (
+    changes,
     embeds,
     exports,
     feeds,
@@ -36,6 +37,7 @@ api_urlpatterns = [
     path("clusters.json", exports.clusters_json, name="clusters_json"),
     path("clusters.geojson", map_data.clusters_geojson, name="clusters_geojson"),
     path("organisations.json", organisation_views.organisations_json, name="organisations_json"),
+    path("changes.json", changes.changes_json, name="changes_json"),
     path("clusters/grid.geojson", map_data.clusters_grid, name="clusters_grid"),
     path("places.json", views.locate_place, name="locate_place"),
     path("cluster-names.json", views.cluster_names, name="cluster_names"),

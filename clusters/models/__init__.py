@@ -2,6 +2,7 @@
 the rest of the project imports them from here."""
 
 from clusters.models.addresses import SlugRedirect, history_ids
+from clusters.models.changes import ClusterChange
 from clusters.models.clusters import (
     DERIVED_FIELDS,
     RESERVED_SLUGS,
@@ -27,6 +28,7 @@ __all__ = [
     "CURRENT_VALUE_MAX_LENGTH", "DERIVED_FIELDS", "EARLIEST_FOUNDING_YEAR",
     "MEMBER_COUNT_FIELDS", "RESERVED_SLUGS",
     "REVIEW_REASONS", "SEARCHED_FIELDS", "SEARCH_DOCUMENT", "STALE_AFTER", "Cluster",
+    "ClusterChange",
     "ClusterQuerySet", "CorrectionSuggestion", "FieldOfActivity", "InnovationType",
     "MemberService", "Membership", "Organisation", "OrganisationQuerySet",
     "OrganisationRedirect", "SlugRedirect",
