@@ -7,6 +7,7 @@ from clusters import (
     feeds,
     map_data,
     open_data,
+    openapi,
     organisation_views,
     thematic_areas,
     views,
@@ -41,7 +42,7 @@ api_urlpatterns = [
     path("clusters/grid.geojson", map_data.clusters_grid, name="clusters_grid"),
     path("places.json", views.locate_place, name="locate_place"),
     path("cluster-names.json", views.cluster_names, name="cluster_names"),
-    path("openapi.json", open_data.openapi, name="openapi"),
+    path("openapi.json", openapi.openapi, name="openapi"),
     path("catalog.jsonld", open_data.catalog, name="catalog"),
 ]
 

@@ -258,10 +258,7 @@ def test_a_page_that_waits_is_not_kept_in_the_page_cache(client, settings, make_
 
     assert waiting.json()["waiting"]
     assert "private" in waiting["Cache-Control"]
-    assert [name for name in (change["cluster"]["name"] for change in mirror.sync())] == [
-        "Slow",
-        "Fast",
-    ]
+    assert [change["cluster"]["name"] for change in mirror.sync()] == ["Slow", "Fast"]
     assert fast.pk in mirror.clusters
 
 
