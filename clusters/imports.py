@@ -34,7 +34,13 @@ from django.views.decorators.http import require_POST
 from import_export.forms import ImportForm
 
 from clusters.duplicates import flag_possible_duplicates_of_new
-from clusters.models import RESERVED_SLUGS, Cluster, ClusterChange, SlugRedirect
+from clusters.models import (
+    RESERVED_SLUGS,
+    Cluster,
+    ClusterChange,
+    JoinedThematicArea,
+    SlugRedirect,
+)
 from clusters.resources import IMPORT_REASON, PREVIEW_ROWS, ClusterResource
 from clusters.services import moderation
 from clusters.services.members import set_memberships
@@ -265,6 +271,9 @@ def save_terms(planned):
             ],
             batch_size=1000,
         )
+        if name == "thematic_areas":
+            # Written without signals: the date each link was made is set here.
+            JoinedThematicArea.objects.sync([row.cluster.pk for row in rows])
 
 
 def record_history(new, changed, user, now):

@@ -8,7 +8,14 @@ columns itself (ClusterQuerySet.refresh_derived).
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
-from clusters.models import Cluster, ClusterChange, FieldOfActivity, Membership, Organisation
+from clusters.models import (
+    Cluster,
+    ClusterChange,
+    FieldOfActivity,
+    JoinedThematicArea,
+    Membership,
+    Organisation,
+)
 from themes.models import ThematicArea
 
 
@@ -68,6 +75,25 @@ def term_logged(sender, instance, **kwargs):
     clusters of one deleted lose it, and its links go without a signal of their own."""
     if instance.pk:
         ClusterChange.objects.record(instance.clusters.all())
+
+
+def areas_dated(sender, instance, action, reverse, pk_set, **kwargs):
+    """Date each link of a cluster to a thematic area as it is made; forget it as it goes."""
+    if action == "post_add":
+        pairs = [(other, instance.pk) if reverse else (instance.pk, other) for other in pk_set]
+        JoinedThematicArea.objects.joined(pairs)
+    elif action == "post_remove":
+        side, other_side = ("thematic_area", "cluster") if reverse else ("cluster", "thematic_area")
+        JoinedThematicArea.objects.filter(
+            **{side: instance.pk, f"{other_side}__in": pk_set}
+        ).delete()
+    elif action == "pre_clear":
+        JoinedThematicArea.objects.filter(
+            **{"thematic_area" if reverse else "cluster": instance.pk}
+        ).delete()
+
+
+m2m_changed.connect(areas_dated, sender=Cluster.thematic_areas.through, dispatch_uid="areas_dated")
 
 
 def links_logged(sender, instance, action, reverse, pk_set, **kwargs):

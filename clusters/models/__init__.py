@@ -13,6 +13,7 @@ from clusters.models.clusters import (
 )
 from clusters.models.corrections import CURRENT_VALUE_MAX_LENGTH, CorrectionSuggestion
 from clusters.models.derived import MEMBER_COUNT_FIELDS, SEARCHED_FIELDS, derived_columns
+from clusters.models.joined_areas import JoinedThematicArea
 from clusters.models.organisations import (
     EARLIEST_FOUNDING_YEAR,
     Membership,
@@ -28,7 +29,7 @@ __all__ = [
     "CURRENT_VALUE_MAX_LENGTH", "DERIVED_FIELDS", "EARLIEST_FOUNDING_YEAR",
     "MEMBER_COUNT_FIELDS", "RESERVED_SLUGS",
     "REVIEW_REASONS", "SEARCHED_FIELDS", "SEARCH_DOCUMENT", "STALE_AFTER", "Cluster",
-    "ClusterChange",
+    "ClusterChange", "JoinedThematicArea",
     "ClusterQuerySet", "CorrectionSuggestion", "FieldOfActivity", "InnovationType",
     "MemberService", "Membership", "Organisation", "OrganisationQuerySet",
     "OrganisationRedirect", "SlugRedirect",
