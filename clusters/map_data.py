@@ -5,15 +5,18 @@ same map seen by many visitors is built once.
 """
 
 import functools
+import itertools
 import json
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db.models import Avg, Count, FloatField, Max, Min, Q
 from django.db.models.functions import Cast, Floor
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.urls import reverse
+from django.utils import translation
 
 from clusters.data_files import is_whole, whole_file
 from clusters.dataset import license_members, licensed
@@ -25,6 +28,10 @@ from core.places import country_point, map_point
 
 # Above this many clusters on the map, the map page asks for the grid, not every point.
 GRID_ABOVE = 3000
+# A filtered GeoJSON of more clusters than the map asks for is streamed, not built whole and
+# kept in the page cache: only open-data clients ask for it, and it starts at once.
+STREAM_ABOVE = GRID_ABOVE
+STREAM_CHUNK = 2000
 # Coordinates keep what their precision allows: about 1 km for a town, 10 km otherwise.
 DECIMALS = {
     Cluster.MapPrecision.CITY: 2,
@@ -43,12 +50,35 @@ MAX_CELLS = 4000
 MAX_ZOOM = 18
 
 
+def in_words_language(view):
+    """Answer in the language `language` names, where the site speaks it, else in English:
+    the kind of cluster and the country in words, and the page addresses. The map pages ask
+    for their own language; the address stays one for every language."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        language = request.GET.get("language", "")
+        if language not in dict(settings.LANGUAGES):
+            language = settings.LANGUAGE_CODE
+        with translation.override(language):
+            return view(request, *args, **kwargs)
+
+    return wrapper
+
+
 @licensed
+@in_words_language
 def clusters_geojson(request):
     """Every filtered cluster that the map can place, as a GeoJSON point; without filters,
-    the whole file (clusters.data_files)."""
-    if is_whole(request) and (response := whole_file(request, "clusters.geojson")):
+    the whole file (clusters.data_files), which is in English."""
+    in_english = translation.get_language() == settings.LANGUAGE_CODE
+    if in_english and is_whole(request) and (response := whole_file(request, "clusters.geojson")):
         return response
+    listing = ClusterListing(request.GET)
+    if listing.total > STREAM_ABOVE:
+        return StreamingHttpResponse(
+            streamed_points(listing, feature_maker(request)), content_type="application/geo+json"
+        )
     return filtered_geojson(request)
 
 
@@ -57,7 +87,23 @@ def filtered_geojson(request):
     return geojson_response(all_points(request))
 
 
+def streamed_points(listing, feature):
+    """The same document as all_points(), written as the rows are read: the answer starts
+    at once, and a worker holds one chunk of rows at a time."""
+    yield '{"type":"FeatureCollection","features":['
+    rows = map_rows(listing).iterator(chunk_size=STREAM_CHUNK)
+    separator = ""
+    while chunk := list(itertools.islice(rows, STREAM_CHUNK)):
+        features = ",".join(
+            json.dumps(feature(row), separators=(",", ":"), ensure_ascii=False) for row in chunk
+        )
+        yield separator + features
+        separator = ","
+    yield "]," + json.dumps(license_members(), separators=(",", ":"), ensure_ascii=False)[1:]
+
+
 @licensed
+@in_words_language
 @cached_page(parameters=(*PARAMETERS, "zoom", "bbox"))
 def clusters_grid(request):
     """The filtered clusters that lie in `bbox` (west,south,east,north, in degrees),
@@ -78,9 +124,14 @@ def geojson_response(document):
 
 
 def all_points(request):
-    rows = (
-        ClusterListing(request.GET)
-        .clusters.exclude(map_precision=Cluster.MapPrecision.NONE)
+    feature = feature_maker(request)
+    return feature_collection([feature(row) for row in map_rows(ClusterListing(request.GET))])
+
+
+def map_rows(listing):
+    """FEATURE_FIELDS of each of the listing's clusters the map can place."""
+    return (
+        listing.clusters.exclude(map_precision=Cluster.MapPrecision.NONE)
         .with_staleness()
         # By place: neighbours in the document repeat each other's country, region and town,
         # which compresses to a fraction. The key settles ties, so that the same clusters
@@ -88,8 +139,6 @@ def all_points(request):
         .order_by("country", "region", "city", "sort_name", "pk")
         .values_list(*FEATURE_FIELDS)
     )
-    feature = feature_maker(request)
-    return feature_collection([feature(row) for row in rows])
 
 
 def feature_maker(request):

@@ -75,7 +75,16 @@ def openapi_document(request):
             reverse("api:clusters_geojson"): get_operation(
                 "mapClusters",
                 "Every filtered cluster the map can place, as GeoJSON points.",
-                filters,
+                [
+                    *filters,
+                    {
+                        "name": "language",
+                        "in": "query",
+                        "description": "The language of the words (the kind of cluster, the "
+                        "country) and of the page addresses; English when not given.",
+                        "schema": {"enum": [code for code, _name in settings.LANGUAGES]},
+                    },
+                ],
                 "application/geo+json",
                 {"$ref": "#/components/schemas/PointCollection"},
             ),

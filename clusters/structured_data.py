@@ -19,9 +19,10 @@ def address_of(path):
     return settings.SITE_URL + path
 
 
-def cluster_json_ld(cluster, memberships, thematic_areas):
+def cluster_json_ld(cluster, words, memberships, thematic_areas):
     """The cluster as a schema.org Organization (NGO for an association or a foundation),
-    from what its page shows: `memberships` and `thematic_areas` as the page lists them."""
+    from what its page shows: its `words` (Cluster.words_for), `memberships` and
+    `thematic_areas` as the page shows them."""
     inferred = Cluster.Provenance.INFERRED
     document = {
         "@context": "https://schema.org",
@@ -31,8 +32,8 @@ def cluster_json_ld(cluster, memberships, thematic_areas):
     }
     if cluster.also_known_as:
         document["alternateName"] = cluster.also_known_as
-    if cluster.short_description:
-        document["description"] = cluster.short_description
+    if words.short_description:
+        document["description"] = words.short_description
     same_as = [cluster.website] if cluster.website else []
     if cluster.eccp_registered == Cluster.EccpRegistration.YES and cluster.eccp_profile_url:
         same_as.append(cluster.eccp_profile_url)

@@ -5,6 +5,7 @@ clusters."""
 from django.contrib import messages
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 
 from clusters.forms import JoinRequestForm
@@ -64,8 +65,11 @@ def join(request, slug):
         join_request = join_requests.ask(form)
         messages.success(
             request,
-            f"Thank you. Staff will add {join_request.cluster} to this area once they "
-            "have checked the request.",
+            _(
+                "Thank you. Staff will add %(cluster)s to this area once they have checked "
+                "the request."
+            )
+            % {"cluster": join_request.cluster},
         )
     if receipt.accepted or receipt.caught_a_bot:
         return redirect(thematic_area)

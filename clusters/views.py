@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.core import signing
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django_countries.fields import Country
 
@@ -11,6 +12,7 @@ from clusters.forms import (
     ClusterRegistrationForm,
     CorrectionSuggestionForm,
     ManageLinkRequestForm,
+    OtherLanguagesForm,
     member_formset,
 )
 from clusters.geocoding import locate
@@ -68,17 +70,19 @@ def cluster_detail(request, slug):
         kind = membership.organisation.get_type_display()
         members_by_type.setdefault(kind, []).append(membership)
     thematic_areas = list(cluster.thematic_areas.public())
+    words = cluster.words_for(request.LANGUAGE_CODE)
     return render(
         request,
         "clusters/cluster_detail.html",
         {
             "cluster": cluster,
+            "words": words,
             "members_by_type": members_by_type,
             "member_total": len(memberships),
             "thematic_areas": thematic_areas,
             "case_studies": cluster.case_studies.published(),
             "sharing": sharing_members(cluster),
-            "structured_data": cluster_json_ld(cluster, memberships, thematic_areas),
+            "structured_data": cluster_json_ld(cluster, words, memberships, thematic_areas),
             "navigation": "clusters",
         },
     )
@@ -145,7 +149,7 @@ def register(request):
         request, "register", form, members, sent=request.method == "POST" and not more_rows
     )
     if receipt.accepted:
-        cluster = registration.register(form, members)
+        cluster = registration.register(form, members, request.LANGUAGE_CODE)
         # The thanks page names the cluster from the session, so a link cannot fake it.
         request.session["registered_cluster"] = [cluster.name, cluster.reference]
     if receipt.accepted or receipt.caught_a_bot:
@@ -186,8 +190,10 @@ def request_manage_link(request, slug):
         # The same answer whatever the address: the page never tells which one is on file.
         messages.success(
             request,
-            "If this is the address the directory has for the cluster, a link to update "
-            "its entry is on its way. It works for seven days.",
+            _(
+                "If this is the address the directory has for the cluster, a link to update "
+                "its entry is on its way. It works for seven days."
+            ),
         )
         return redirect("clusters:request_manage_link", slug=cluster.slug)
     return render(
@@ -214,6 +220,7 @@ def manage(request, slug, token):
         )
     updating = request.POST.get("action") == "update"
     form = ClusterDetailsForm(request.POST if updating else None, instance=cluster)
+    other_languages = OtherLanguagesForm(request.POST if updating else None, cluster=cluster)
     members = member_formset(
         request.POST if updating else None,
         cluster=cluster,
@@ -222,11 +229,13 @@ def manage(request, slug, token):
     if request.method == "POST" and "more_member_rows" not in request.POST:
         if request.POST.get("action") == "confirm":
             self_service.confirm(cluster)
-            messages.success(request, "Thank you: the entry now shows that you verified it today.")
+            messages.success(
+                request, _("Thank you: the entry now shows that you verified it today.")
+            )
             return redirect(cluster)
-        if form.is_valid() & members.is_valid():
-            self_service.update(form, members)
-            messages.success(request, "Thank you: your changes are on the cluster's page now.")
+        if form.is_valid() & members.is_valid() & other_languages.is_valid():
+            self_service.update(form, members, other_languages)
+            messages.success(request, _("Thank you: your changes are on the cluster's page now."))
             return redirect(cluster)
     return render(
         request,
@@ -235,7 +244,8 @@ def manage(request, slug, token):
             "cluster": cluster,
             "form": form,
             "members": members,
-            **form_page(request, form, members),
+            "other_languages": other_languages,
+            **form_page(request, form, members, other_languages),
             "navigation": "clusters",
         },
     )
@@ -247,8 +257,8 @@ def suggest(request, slug):
     form = CorrectionSuggestionForm(request.POST or None, cluster=cluster)
     receipt = receive(request, "suggest", form)
     if receipt.accepted:
-        corrections.suggest(form)
-        messages.success(request, "Thank you. Staff will check your correction.")
+        corrections.suggest(form, request.LANGUAGE_CODE)
+        messages.success(request, _("Thank you. Staff will check your correction."))
     if receipt.accepted or receipt.caught_a_bot:
         return redirect(cluster)
     return render(

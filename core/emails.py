@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_tasks import TaskResultStatus, task
 
 logger = logging.getLogger(__name__)
@@ -35,14 +35,15 @@ class MailNotSent(Exception):
     """The mail server refused a message for the last time."""
 
 
-def send_email(to, template, context, headers=None):
+def send_email(to, template, context, headers=None, language=None):
     """Queue templates/emails/<template>.txt for the addresses in `to`, with `headers`
-    added. Returns whether the message is on its way: queued, or with the immediate queue,
-    taken by the mail server."""
+    added, written in `language` (by default the active one). Returns whether the message is
+    on its way: queued, or with the immediate queue, taken by the mail server."""
     context = {"site_url": settings.SITE_URL, **context}
-    subject, _, body = render_to_string(f"emails/{template}.txt", context).partition("\n")
-    body = body.strip() + "\n"
-    html = render_to_string("emails/layout.html", {"body": body, **context})
+    with translation.override(language or translation.get_language()):
+        subject, _, body = render_to_string(f"emails/{template}.txt", context).partition("\n")
+        body = body.strip() + "\n"
+        html = render_to_string("emails/layout.html", {"body": body, **context})
     result = deliver_email.enqueue(list(to), " ".join(subject.split()), body, html, headers)
     return result.status != TaskResultStatus.FAILED
 
@@ -70,18 +71,20 @@ def deliver_email(to, subject, body, html, headers=None, attempt=1):
 
 
 def notify_staff(template, context):
-    """Tell the staff named by STAFF_EMAILS, if any."""
+    """Tell the staff named by STAFF_EMAILS, if any, in the site's first language, whatever
+    the language of the page that made the change."""
     if settings.STAFF_EMAILS:
-        send_email(settings.STAFF_EMAILS, template, context)
+        send_email(settings.STAFF_EMAILS, template, context, language=settings.LANGUAGE_CODE)
 
 
 def tell_sender_and_staff(address, sender_template, staff_template, context):
     """Once the transaction that saved what a person sent commits: acknowledge it to them
-    (when they gave an address) and tell the staff."""
+    (when they gave an address), in the language of the page they used, and tell the staff."""
+    language = translation.get_language()
 
     def send():
         if address:
-            send_email([address], sender_template, context)
+            send_email([address], sender_template, context, language=language)
         notify_staff(staff_template, context)
 
     transaction.on_commit(send)

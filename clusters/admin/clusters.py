@@ -20,7 +20,7 @@ from clusters.admin.history import HistoryMixin
 from clusters.admin.merge import MergeMixin
 from clusters.eccp import meeting_criteria
 from clusters.imports import ClusterImportMixin
-from clusters.models import REVIEW_REASONS, Cluster, Membership
+from clusters.models import REVIEW_REASONS, Cluster, ClusterDescription, Membership
 from clusters.resources import ClusterResource
 from clusters.services import curation, merging, moderation, self_service
 from clusters.spreadsheets import FORMATS
@@ -43,6 +43,13 @@ class MembershipInline(admin.TabularInline):
     fields = ["organisation", "role", "since"]
     autocomplete_fields = ["organisation"]
     extra = 1
+
+
+class DescriptionInline(admin.StackedInline):
+    """The cluster's own texts in more languages, as it wrote them through its link."""
+
+    model = ClusterDescription
+    extra = 0
 
 
 class ReviewFilter(admin.SimpleListFilter):
@@ -140,7 +147,7 @@ class ClusterAdmin(
         "duplicate_links",
     ]  # fmt: skip
     autocomplete_fields = ["thematic_areas"]
-    inlines = [MembershipInline]
+    inlines = [MembershipInline, DescriptionInline]
     formfield_overrides = {
         **URL_FIELDS_ASSUME_HTTPS,
         # Ticked boxes: the short taxonomies fit on the form, and read well with a screen
@@ -157,8 +164,8 @@ class ClusterAdmin(
             "last_verified_at", "published_at", "created_at", "updated_at",
         ]}),
         (_("Identity"), {"fields": [
-            "name", "also_known_as", "slug", "short_description", "description", "website",
-            "contact_email",
+            "name", "also_known_as", "slug", "short_description", "description",
+            "description_language", "website", "contact_email",
         ]}),
         (_("Location"), {
             "description": _("Drag the pin on the map, or type the coordinates."),
@@ -182,7 +189,7 @@ class ClusterAdmin(
         }),
         (_("Private: submitter and staff notes"), {
             "description": _("Never shown to the public."),
-            "fields": ["submitter_name", "submitter_email", "staff_notes"],
+            "fields": ["submitter_name", "submitter_email", "contact_language", "staff_notes"],
         }),
     ]  # fmt: skip
     private_fields = ("submitter_name", "submitter_email")

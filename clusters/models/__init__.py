@@ -13,6 +13,7 @@ from clusters.models.clusters import (
 )
 from clusters.models.corrections import CURRENT_VALUE_MAX_LENGTH, CorrectionSuggestion
 from clusters.models.derived import MEMBER_COUNT_FIELDS, SEARCHED_FIELDS, derived_columns
+from clusters.models.descriptions import ClusterDescription
 from clusters.models.joined_areas import JoinedThematicArea
 from clusters.models.organisations import (
     EARLIEST_FOUNDING_YEAR,
@@ -29,8 +30,8 @@ __all__ = [
     "CURRENT_VALUE_MAX_LENGTH", "DERIVED_FIELDS", "EARLIEST_FOUNDING_YEAR",
     "MEMBER_COUNT_FIELDS", "RESERVED_SLUGS",
     "REVIEW_REASONS", "SEARCHED_FIELDS", "SEARCH_DOCUMENT", "STALE_AFTER", "Cluster",
-    "ClusterChange", "JoinedThematicArea",
-    "ClusterQuerySet", "CorrectionSuggestion", "FieldOfActivity", "InnovationType",
+    "ClusterChange", "ClusterDescription", "ClusterQuerySet", "CorrectionSuggestion",
+    "FieldOfActivity", "InnovationType", "JoinedThematicArea",
     "MemberService", "Membership", "Organisation", "OrganisationQuerySet",
     "OrganisationRedirect", "SlugRedirect",
     "Term", "current_year", "derived_columns", "history_ids", "review_conditions",

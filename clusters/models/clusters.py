@@ -30,6 +30,7 @@ from clusters.eccp import validate_profile_url
 from clusters.models import choices
 from clusters.models.addresses import SlugRedirect
 from clusters.models.derived import MEMBER_COUNT_FIELDS, SEARCHED_FIELDS, derived_columns
+from clusters.models.descriptions import ClusterDescription
 from clusters.models.organisations import (
     EARLIEST_FOUNDING_YEAR,
     Membership,
@@ -38,6 +39,7 @@ from clusters.models.organisations import (
 from clusters.models.review import REVIEW_REASONS, review_conditions
 from clusters.models.taxonomies import FieldOfActivity, InnovationType, MemberService
 from core.fields import BoundedTextField, WebAddressField
+from core.locale import site_language_choices, text_language_choices
 from core.places import map_point
 from core.text import fold, unique_slug
 from core.validators import NotReserved
@@ -165,6 +167,15 @@ class Cluster(models.Model):
     )
     short_description = models.CharField(_("short description"), max_length=300, blank=True)
     description = BoundedTextField(_("description"), max_length=5000, blank=True)
+    # The texts are shown as the cluster wrote them, marked with their language so that
+    # screen readers and search engines read them right; the 2021 mapping wrote in English.
+    description_language = models.CharField(
+        _("language of its texts"),
+        max_length=8,
+        choices=text_language_choices,
+        default="en",
+        help_text=_("The language the name, short description and description are written in."),
+    )
 
     country = CountryField(_("country"), blank=True)
     region = models.CharField(_("region"), max_length=150, blank=True)
@@ -281,6 +292,13 @@ class Cluster(models.Model):
     )
     submitter_name = models.CharField(_("submitter's name"), max_length=150, blank=True)
     submitter_email = models.EmailField(_("submitter's email"), blank=True)
+    contact_language = models.CharField(
+        _("language of e-mails to the submitter"),
+        max_length=8,
+        choices=site_language_choices,
+        default="en",
+        help_text=_("The language of the page they registered on: later e-mails follow it."),
+    )
     name_in_source = models.CharField(
         _("listed in the GECES mapping as"),
         max_length=500,
@@ -449,6 +467,19 @@ class Cluster(models.Model):
     def reference(self):
         """How e-mails and staff name a registration: "CSEI-000063"."""
         return f"CSEI-{self.pk:06d}"
+
+    def words_for(self, language):
+        """The short description and description a reader of `language` sees: those the
+        cluster wrote in that language, where it did, else the original. One query."""
+        written = self.descriptions.filter(language=language).exclude(
+            language=self.description_language
+        )
+        return written.first() or ClusterDescription(
+            cluster=self,
+            language=self.description_language,
+            short_description=self.short_description,
+            description=self.description,
+        )
 
     @property
     def has_contact(self):

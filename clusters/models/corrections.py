@@ -4,6 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core.fields import BoundedTextField
+from core.locale import site_language_choices
 
 # As long as the longest text a cluster has (its description); a longer current value (the
 # names of two hundred members) is kept to its beginning.
@@ -38,6 +39,10 @@ class CorrectionSuggestion(models.Model):
     message = BoundedTextField(_("details"), max_length=4000, blank=True)
     name = models.CharField(_("name"), max_length=150, blank=True)
     email = models.EmailField(_("email"), blank=True)
+    # The language of the page it was sent from: what its words are written in, most likely.
+    language = models.CharField(
+        _("language"), max_length=8, choices=site_language_choices, default="en"
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.NEW, db_index=True
     )

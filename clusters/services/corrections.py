@@ -8,10 +8,12 @@ from core.emails import tell_sender_and_staff
 
 
 @transaction.atomic
-def suggest(form):
-    """Keep the suggestion, with what the page said when it was sent, and tell staff and,
-    if they gave an address, the person who sent it."""
-    suggestion = form.save()
+def suggest(form, language):
+    """Keep the suggestion, with what the page said when it was sent and the language of
+    that page, and tell staff and, if they gave an address, the person who sent it."""
+    suggestion = form.save(commit=False)
+    suggestion.language = language
+    suggestion.save()
     tell_sender_and_staff(
         suggestion.email,
         "correction_received",

@@ -16,7 +16,12 @@ def publish(cluster, by=None, reason="Published"):
     if cluster.has_contact:
         context = {"cluster": cluster, "manage_url": manage_url(cluster)}
         transaction.on_commit(
-            lambda: send_email([cluster.submitter_email], "cluster_published", context)
+            lambda: send_email(
+                [cluster.submitter_email],
+                "cluster_published",
+                context,
+                language=cluster.contact_language,
+            )
         )
 
 
@@ -28,7 +33,12 @@ def reject(cluster, rejection_reason, by=None, reason="Rejected"):
     if cluster.has_contact:
         context = {"cluster": cluster, "reason": rejection_reason}
         transaction.on_commit(
-            lambda: send_email([cluster.submitter_email], "registration_rejected", context)
+            lambda: send_email(
+                [cluster.submitter_email],
+                "registration_rejected",
+                context,
+                language=cluster.contact_language,
+            )
         )
 
 

@@ -14,9 +14,11 @@ REGISTRATION_FORM = "The registration form"
 
 
 @transaction.atomic
-def register(form, members):
-    """Save a registration for review, with its members, and tell the submitter and staff."""
+def register(form, members, language):
+    """Save a registration for review, with its members, and tell the submitter and staff.
+    Every later e-mail to the submitter is in `language`, that of the page they used."""
     cluster = form.save(commit=False)
+    cluster.contact_language = language
     cluster.status = Cluster.Status.PENDING
     cluster.source = Cluster.Source.REGISTRATION
     cluster.activity_status = Cluster.ActivityStatus.ACTIVE

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core import signing
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
@@ -37,9 +37,10 @@ def manage_token(cluster):
 
 
 def manage_url(cluster):
-    return settings.SITE_URL + reverse(
-        "clusters:manage", args=[cluster.slug, manage_token(cluster)]
-    )
+    """The link, to the page in the contact's language."""
+    with translation.override(cluster.contact_language):
+        path = reverse("clusters:manage", args=[cluster.slug, manage_token(cluster)])
+    return settings.SITE_URL + path
 
 
 def check_manage_token(cluster, token):
@@ -74,6 +75,7 @@ def send_manage_link(cluster, email):
         [cluster.submitter_email],
         "manage_link",
         {"cluster": cluster, "manage_url": manage_url(cluster)},
+        language=cluster.contact_language,
     )
     return True
 
@@ -87,6 +89,7 @@ def send_verification_links(clusters):
             [cluster.submitter_email],
             "verification_reminder",
             {"cluster": cluster, "manage_url": manage_url(cluster)},
+            language=cluster.contact_language,
         )
         sent += 1
     return sent
@@ -107,11 +110,13 @@ def confirm(cluster):
 
 
 @transaction.atomic
-def update(form, members):
+def update(form, members, other_languages):
     """The contact's changes go live at once; the entry counts as verified; staff are told."""
     changed = [str(form.fields[name].label) for name in form.changed_data]
     if members.has_changed():
         changed.append(_("Members"))
+    if other_languages.has_changed():
+        changed.append(_("Description in other languages"))
     # Areas the public does not see are not on the form; joining them is staff's business.
     unlisted_areas = list(
         form.instance.thematic_areas.exclude(pk__in=ThematicArea.objects.public())
@@ -121,9 +126,24 @@ def update(form, members):
     form.save_m2m()
     cluster.thematic_areas.add(*unlisted_areas)
     set_members(cluster, members.rows(cluster.country.code), reason=CLUSTER_CONTACT)
+    write_other_languages(cluster, other_languages.texts())
     context = {"cluster": cluster, "changed": changed, "admin_url": staff_url(cluster)}
     transaction.on_commit(lambda: notify_staff("cluster_updated_for_staff", context))
     return cluster
+
+
+def write_other_languages(cluster, texts):
+    """Keep the cluster's texts in other languages as sent: an emptied language is gone, and
+    so is one that has become the language of the original."""
+    for language, (short_description, description) in texts.items():
+        if short_description or description:
+            cluster.descriptions.update_or_create(
+                language=language,
+                defaults={"short_description": short_description, "description": description},
+            )
+        else:
+            cluster.descriptions.filter(language=language).delete()
+    cluster.descriptions.filter(language=cluster.description_language).delete()
 
 
 def staff_url(cluster):

@@ -57,9 +57,11 @@
     };
   }
 
-  // The address in the element's `attribute`, with the filters and `more` parameters.
+  // The address in the element's `attribute`, with the filters and `more` parameters, in
+  // the page's language: the popups' words and links follow it.
   function address(attribute, more) {
     var parameters = new URLSearchParams(query);
+    parameters.set("language", document.documentElement.lang);
     Object.keys(more).forEach(function (name) {
       parameters.set(name, more[name]);
     });

@@ -11,13 +11,19 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import CaseStudy, CaseStudyLink
-from clusters.models import Cluster, CorrectionSuggestion, Membership, Organisation
+from clusters.models import (
+    Cluster,
+    ClusterDescription,
+    CorrectionSuggestion,
+    Membership,
+    Organisation,
+)
 from clusters.services import merging
 from themes.models import JoinRequest, ThematicArea
 
 CURATED_APPS = ["clusters", "themes", "cases"]
 # Edited inline on its parent's form only.
-INLINE_ONLY_MODELS = {CaseStudyLink}
+INLINE_ONLY_MODELS = {CaseStudyLink, ClusterDescription}
 CLUSTER_CHANGELIST = "/admin/clusters/cluster/"
 
 

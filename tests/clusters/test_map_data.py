@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 
+from clusters import map_data
 from clusters.models import Cluster
 from core.places import country_point
 
@@ -100,6 +101,47 @@ def test_a_feature_says_what_the_popup_shows(client, empty_directory, make_clust
         "precision": "country",
         "place": "Italy",
     }
+
+
+def test_the_map_pages_ask_for_the_words_and_links_in_their_language(
+    client, empty_directory, make_cluster
+):
+    make_cluster(
+        name="Torino Social Impact",
+        country="IT",
+        city="Torino",
+        latitude=Decimal("45.07"),
+        longitude=Decimal("7.69"),
+        location_precision="city",
+        model=Cluster.Model.SOCIAL_INNOVATION_CLUSTER,
+    )
+
+    for address in (f"{POINTS}?language=de", f"{GRID}?zoom=12&language=de"):
+        [feature] = features(client, address)
+        assert feature["properties"]["url"] == "http://testserver/de/clusters/torino-social-impact/"
+        assert feature["properties"]["place"] == "Torino, Italien"
+        assert feature["properties"]["model"] == "Cluster für soziale Innovation"
+    # A language the site does not speak, or none, is English.
+    [feature] = features(client, f"{POINTS}?language=xx")
+    assert feature["properties"]["place"] == "Torino, Italy"
+
+
+def test_a_filtered_geojson_of_more_clusters_than_the_map_asks_for_is_streamed(
+    client, seed, monkeypatch
+):
+    built = client.get(f"{POINTS}?country=FR")
+    assert not built.streaming
+    monkeypatch.setattr(map_data, "STREAM_ABOVE", 2)
+    monkeypatch.setattr(map_data, "STREAM_CHUNK", 3)
+
+    streamed = client.get(f"{POINTS}?country=FR")
+
+    assert streamed.streaming
+    assert streamed["Content-Type"] == "application/geo+json"
+    assert streamed["Link"].endswith('rel="license"')
+    document = json.loads(b"".join(streamed.streaming_content))
+    assert document == json.loads(built.content)
+    assert len(document["features"]) > 3, "more than one chunk"
 
 
 def test_the_geojson_follows_the_filters_of_the_list(client, seed):

@@ -324,16 +324,17 @@ def test_the_form_marks_required_only_what_is_required_and_chooses_nothing(anony
         if label.find(class_="required")
     }
     assert required == {
-        "id_name", "id_short_description", "id_country", "Model (required)", "id_submitter_name",
-        "id_submitter_email", "id_consent", "id_members-0-name", "id_members-0-type",
-        "id_members-1-name", "id_members-1-type",
+        "id_name", "id_short_description", "id_description_language", "id_country",
+        "Model (required)", "id_submitter_name", "id_submitter_email", "id_consent",
+        "id_members-0-name", "id_members-0-type", "id_members-1-name", "id_members-1-type",
     }  # fmt: skip
     chosen = {
         name: values
         for name, values in form_fields(form).items()
         if values not in ([""], []) and not name.startswith(("csrf", "members-"))
     }
-    assert chosen == {}, "nothing is pre-chosen"
+    # Only the language of the texts is chosen for the person: that of the page.
+    assert chosen == {"description_language": ["en"]}
 
 
 def test_every_text_field_has_a_maximum_length(anonymous):

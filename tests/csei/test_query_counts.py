@@ -33,8 +33,8 @@ LIST_QUERIES = 5
 FACET_INDEX_QUERIES = 10
 # 1. the cluster; 2. its members and their organisations; 3. its fields of activity;
 # 4. its services; 5. its innovation types; 6. its public thematic areas; 7. its case studies;
-# 8. the clusters that share members with it.
-DETAIL_QUERIES = 8
+# 8. the clusters that share members with it; 9. its description in the page's language.
+DETAIL_QUERIES = 9
 # 1. the directory's version, under which the published clusters counted by country (which
 # the figures add up) are kept, counted by the first request of a version; 2. the public
 # thematic areas; 3. the latest clusters; 4. their fields of activity.

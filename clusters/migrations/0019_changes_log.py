@@ -21,7 +21,7 @@ def log_the_published_clusters(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("clusters", "0017_task_results_for_staff"),
+        ("clusters", "0018_languages_of_texts_and_contacts"),
     ]
 
     operations = [
