@@ -389,3 +389,21 @@ def test_the_changes_state_their_licence(client, settings):
 
     assert response["Link"] == f'<{settings.DATA_LICENSE}>; rel="license"'
     assert response.json()["license"] == settings.DATA_LICENSE
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's query plan")
+def test_a_page_is_read_from_the_index_from_its_cursor(make_cluster):
+    for number in range(3):
+        make_cluster(name=f"Cluster {number}")
+    transaction_id, id = ClusterChange.objects.order_by("transaction", "id").values_list(
+        "transaction", "id"
+    )[1]
+    page = ClusterChange.objects.latest_of_each_cluster().after(transaction_id, id)[:101]
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        # As on a large table: on three rows any plan would do.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = page.explain()
+
+    assert "Index Cond: (ROW(transaction, id) > ROW(" in plan
+    assert "cluster_change_position_idx" in plan
