@@ -203,7 +203,7 @@ def test_the_openapi_filters_are_the_lists(seed, anonymous):
     }
     assert names == {
         "q", "country", "precision", "model", "legal_structure", "field", "theme",
-        "member_type", "eccp", "activity", "sort", "page", "page_size",
+        "member_type", "eccp", "activity", "bbox", "sort", "page", "page_size",
     }  # fmt: skip
 
 
