@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Case, F, IntegerField, Value, When
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 # The criteria the directory can check from a cluster's own data.
@@ -94,7 +95,7 @@ class EccpStanding:
             ),
             Criterion(
                 _("A dedicated management team of at least %(fte)s full-time equivalent")
-                % {"fte": MANAGEMENT_TEAM_FTE},
+                % {"fte": number_format(MANAGEMENT_TEAM_FTE)},
                 None,
                 _("the directory does not know"),
             ),

@@ -30,6 +30,7 @@ def test_the_page_gives_the_criteria_the_waiver_and_its_source(anonymous, seed):
     assert "at least 2 kinds" in text
     assert "website in English" in text
     assert "recognises as social economy clusters" in page.soup.select_one(".eccp-waiver").text
+    assert "0,5" in get_page(anonymous, "/de/eccp/").text, "the number as German writes it"
     source = page.soup.select_one(".eccp-source a")
     assert source["href"] == f"{PLATFORM}/register-your-profile"
     assert "Register your profile" in source.get_text()
