@@ -115,7 +115,7 @@ def test_a_mirror_from_the_beginning_holds_exactly_the_published_clusters(client
     archived = make_cluster(name="Archived later")
     moderation.archive(archived)
 
-    mirror = Mirror(client, page_size=2)
+    mirror = Mirror(client, page_size=1)
     mirror.sync()
 
     in_step(client, mirror)
