@@ -2,9 +2,11 @@ from django.contrib import admin
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_countries.filters import CountryFilter
+from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from cases.models import CaseStudy, CaseStudyLink
+from core.vocabulary import in_every_language
 
 
 class CaseStudyLinkInline(admin.TabularInline):
@@ -16,11 +18,15 @@ class CaseStudyLinkInline(admin.TabularInline):
 
 
 @admin.register(CaseStudy)
-class CaseStudyAdmin(SimpleHistoryAdmin):
+class CaseStudyAdmin(TranslationAdmin, SimpleHistoryAdmin):
+    """The title, summary and body in every language, English required for the title."""
+
     list_display = ["title", "cluster", "event_date", "country", "status", "updated_at"]
     list_filter = ["status", ("country", CountryFilter), "thematic_areas"]
     list_select_related = ["cluster"]
-    search_fields = ["title", "summary", "presenter", "event", "cluster__name"]
+    search_fields = [
+        *in_every_language("title"), "summary_en", "presenter", "event", "cluster__name",
+    ]  # fmt: skip
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["cluster", "thematic_areas"]
     readonly_fields = ["created_at", "updated_at", "published_at"]

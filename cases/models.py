@@ -7,6 +7,7 @@ from simple_history.models import HistoricalRecords
 
 from core.fields import BoundedTextField, WebAddressField
 from core.text import unique_slug
+from core.vocabulary import keep_the_original_column
 
 
 class CaseStudyQuerySet(models.QuerySet):
@@ -66,8 +67,9 @@ class CaseStudy(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
+        keep_the_original_column(self, "title", "summary", "body")
         if not self.slug:
-            self.slug = unique_slug(self, self.title)
+            self.slug = unique_slug(self, self.title_en)
         if self.status == self.Status.PUBLISHED and not self.published_at:
             self.published_at = timezone.now()
         super().save(*args, **kwargs)

@@ -12,6 +12,7 @@ from clusters.geocoding import country_names
 from clusters.models import Cluster, FieldOfActivity, Organisation
 from clusters.ordering import RELEVANCE, SORT_KEYS, in_order
 from core.places import country_points
+from core.vocabulary import in_every_language, translated
 from themes.models import ThematicArea
 
 SORT_CHOICES = [
@@ -214,10 +215,17 @@ class ClusterFilter(django_filters.FilterSet):
 
     @staticmethod
     def linked_terms():
-        """The terms of the linked facets: two queries."""
+        """The terms of the linked facets, named in the active language (else in English,
+        marked: core.vocabulary.translated): two queries."""
         return {
-            "field": list(FieldOfActivity.objects.values_list("pk", "slug", "name")),
-            "theme": list(ThematicArea.objects.public().values_list("pk", "slug", "name")),
+            parameter: [(term.pk, term.slug, translated(term, "name")) for term in terms]
+            for parameter, terms in [
+                ("field", FieldOfActivity.objects.only("pk", "slug", *in_every_language("name"))),
+                (
+                    "theme",
+                    ThematicArea.objects.public().only("pk", "slug", *in_every_language("name")),
+                ),
+            ]
         }
 
     def facets(self):

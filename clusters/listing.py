@@ -6,6 +6,7 @@ from functools import cached_property
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import QueryDict
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from pyroaring import BitMap
 
@@ -65,7 +66,10 @@ class FilterChips:
                 if option.selected:
                     chips.append(
                         ActiveFilter(
-                            f"{facet.label}: {option.label}",
+                            # A term's name may be marked as English (core.vocabulary).
+                            format_html(
+                                _("{filter}: {value}"), filter=facet.label, value=option.label
+                            ),
                             self.query_without(facet.parameter, option.value),
                         )
                     )
@@ -152,7 +156,9 @@ class ClusterListing(FilterChips):
             for value, label in item.extra["choices"]:
                 count, selected = counts.get(str(value), 0), str(value) in chosen
                 if count or selected:
-                    options.append(FacetOption(str(value), str(label), count, selected))
+                    # A term's name is text already, which may be marked as English.
+                    label = label if isinstance(label, str) else str(label)
+                    options.append(FacetOption(str(value), label, count, selected))
             panel.append(
                 Facet(
                     parameter=name,

@@ -62,7 +62,7 @@ def join(request, slug):
     form = JoinRequestForm(request.POST or None, thematic_area=thematic_area)
     receipt = receive(request, "join", form)
     if receipt.accepted:
-        join_request = join_requests.ask(form)
+        join_request = join_requests.ask(form, request.LANGUAGE_CODE)
         messages.success(
             request,
             _(

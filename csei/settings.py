@@ -58,6 +58,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
+    # Before the admin, so that the admin's forms get one field per language.
+    "modeltranslation",
     "csei.apps.StaffAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -266,6 +268,13 @@ LANGUAGES = [
     ("pl", "Polski"),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# The directory's own vocabulary (taxonomies, thematic areas, case studies) is data with one
+# column per language (django-modeltranslation); English is the original and the fallback.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_LANGUAGES = tuple(code for code, _name in LANGUAGES)
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
+# Slugs come from the English name, whatever the staff member's language.
+MODELTRANSLATION_PREPOPULATE_LANGUAGE = "en"
 FORMAT_MODULE_PATH = ["csei.formats"]
 TIME_ZONE = "Europe/Brussels"
 USE_I18N = True

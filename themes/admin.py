@@ -1,9 +1,11 @@
 from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin import PrivateFieldsMixin
+from core.vocabulary import in_every_language
 from themes.models import ThematicArea
 
 
@@ -17,10 +19,12 @@ class JoinedClusterInline(admin.TabularInline):
 
 
 @admin.register(ThematicArea)
-class ThematicAreaAdmin(PrivateFieldsMixin, SimpleHistoryAdmin):
+class ThematicAreaAdmin(PrivateFieldsMixin, TranslationAdmin, SimpleHistoryAdmin):
+    """The name and description in every language, English required for the name."""
+
     list_display = ["name", "status", "cluster_count", "updated_at"]
     list_filter = ["status"]
-    search_fields = ["name", "description"]
+    search_fields = [*in_every_language("name"), "description_en"]
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["created_at", "updated_at"]
     inlines = [JoinedClusterInline]
@@ -30,7 +34,7 @@ class ThematicAreaAdmin(PrivateFieldsMixin, SimpleHistoryAdmin):
             _("Private: who proposed it"),
             {
                 "description": _("Never shown to the public."),
-                "fields": ["proposed_by_name", "proposed_by_email"],
+                "fields": ["proposed_by_name", "proposed_by_email", "proposal_language"],
             },
         ),
         (_("Timestamps"), {"fields": ["created_at", "updated_at"]}),
@@ -38,7 +42,7 @@ class ThematicAreaAdmin(PrivateFieldsMixin, SimpleHistoryAdmin):
     private_fields = ("proposed_by_name", "proposed_by_email")
 
     # The count groups rows, and Django leaves Meta.ordering out of grouped queries.
-    ordering = ["name"]
+    ordering = ["name_en"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(cluster_count=Count("clusters"))

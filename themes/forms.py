@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import ConsentField, HoneypotMixin, PublicFormMixin
 from core.text import fold
+from core.vocabulary import in_every_language
 from themes.models import ThematicArea
 
 
@@ -39,10 +40,14 @@ class ThematicAreaProposalForm(PublicFormMixin, HoneypotMixin, forms.ModelForm):
 
     def clean_name(self):
         name = " ".join(self.cleaned_data["name"].split())
-        if any(
-            fold(name) == fold(other)
-            for other in ThematicArea.objects.values_list("name", flat=True)
-        ):
+        # Named so in any language: a French visitor proposes what exists in English.
+        taken = {
+            fold(other)
+            for names in ThematicArea.objects.values_list(*in_every_language("name"))
+            for other in names
+            if other
+        }
+        if fold(name) in taken:
             raise forms.ValidationError(
                 _("A thematic area of this name exists already, or has been proposed.")
             )

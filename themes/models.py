@@ -4,8 +4,10 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.fields import BoundedTextField
+from core.locale import site_language_choices
 from core.text import unique_slug
 from core.validators import NotReserved
+from core.vocabulary import keep_the_original_column
 
 # Pages under /themes/ whose address a thematic area's slug would otherwise shadow.
 RESERVED_SLUGS = frozenset({"propose"})
@@ -45,6 +47,10 @@ class ThematicArea(models.Model):
     )
     proposed_by_name = models.CharField(_("proposed by (name)"), max_length=150, blank=True)
     proposed_by_email = models.EmailField(_("proposed by (email)"), blank=True)
+    # The language of the page it was proposed from: what its words are written in.
+    proposal_language = models.CharField(
+        _("language of the proposal"), max_length=8, choices=site_language_choices, default="en"
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -60,8 +66,9 @@ class ThematicArea(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
+        keep_the_original_column(self, "name", "description")
         if not self.slug:
-            self.slug = unique_slug(self, self.name, reserved=RESERVED_SLUGS)
+            self.slug = unique_slug(self, self.name_en, reserved=RESERVED_SLUGS)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -98,6 +105,9 @@ class JoinRequest(models.Model):
         related_name="join_requests",
     )
     email = models.EmailField(_("email of the person asking"))
+    language = models.CharField(
+        _("language"), max_length=8, choices=site_language_choices, default="en"
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
     )

@@ -7,11 +7,12 @@ from themes.models import ThematicArea
 
 
 @transaction.atomic
-def propose(form):
-    """Keep a proposed thematic area for staff, private until they open it; tell the person
-    who proposed it and staff."""
+def propose(form, language):
+    """Keep a proposed thematic area for staff, private until they open it, with the
+    language of the page it was proposed from; tell the person who proposed it and staff."""
     thematic_area = form.save(commit=False)
     thematic_area.status = ThematicArea.Status.PROPOSED
+    thematic_area.proposal_language = language
     thematic_area.save()
     tell_sender_and_staff(
         thematic_area.proposed_by_email,

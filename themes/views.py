@@ -11,7 +11,7 @@ def propose(request):
     form = ThematicAreaProposalForm(request.POST or None)
     receipt = receive(request, "propose", form)
     if receipt.accepted:
-        thematic_area = services.propose(form)
+        thematic_area = services.propose(form, request.LANGUAGE_CODE)
         request.session["proposed_thematic_area"] = thematic_area.name
     if receipt.accepted or receipt.caught_a_bot:
         return redirect("themes:propose_done")

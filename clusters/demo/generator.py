@@ -36,6 +36,7 @@ from clusters.models import (
 )
 from clusters.models.organisations import organisation_slug
 from core.text import fold, free_slug, make_slug
+from core.vocabulary import in_every_language
 from themes.models import ThematicArea
 
 # Clusters written at a time, with their members and tags.
@@ -75,9 +76,16 @@ class DemoData:
     def __init__(self, rng):
         self.rng = rng
         self.now = timezone.now()
-        self.terms = {
-            name: list(terms.values_list("pk", flat=True)) for name, terms in TAXONOMIES.items()
+        # {taxonomy: {term's id: its names in every language}}, which its clusters' search
+        # text holds.
+        self.term_names = {
+            name: {
+                pk: [text for text in names if text]
+                for pk, *names in terms.values_list("pk", *in_every_language("name"))
+            }
+            for name, terms in TAXONOMIES.items()
         }
+        self.terms = {name: list(names) for name, names in self.term_names.items()}
         self.field_names = dict(FieldOfActivity.objects.values_list("pk", "name"))
         self.slugs = set(Cluster.objects.values_list("slug", flat=True)) | RESERVED_SLUGS
         self.names = set(Cluster.objects.values_list("name", flat=True))
@@ -145,7 +153,13 @@ class DemoData:
                 (organisation.name, organisation.type)
                 for _, organisation, _, _ in cluster_memberships
             ]
-            for name, value in derived_columns(cluster, members).items():
+            vocabulary = [
+                name
+                for taxonomy, pks in cluster_tags.items()
+                for pk in pks
+                for name in self.term_names[taxonomy][pk]
+            ]
+            for name, value in derived_columns(cluster, members, vocabulary).items():
                 setattr(cluster, name, value)
             clusters.append(cluster)
             tags.append(cluster_tags)

@@ -6,13 +6,18 @@ from clusters.models.changes import ClusterChange
 from clusters.models.clusters import (
     DERIVED_FIELDS,
     RESERVED_SLUGS,
-    SEARCH_DOCUMENT,
     STALE_AFTER,
     Cluster,
     ClusterQuerySet,
 )
 from clusters.models.corrections import CURRENT_VALUE_MAX_LENGTH, CorrectionSuggestion
-from clusters.models.derived import MEMBER_COUNT_FIELDS, SEARCHED_FIELDS, derived_columns
+from clusters.models.derived import (
+    MEMBER_COUNT_FIELDS,
+    SEARCH_DOCUMENT,
+    SEARCHED_FIELDS,
+    SEARCHED_TAXONOMIES,
+    derived_columns,
+)
 from clusters.models.descriptions import ClusterDescription
 from clusters.models.joined_areas import JoinedThematicArea
 from clusters.models.organisations import (
@@ -29,9 +34,9 @@ from clusters.models.taxonomies import FieldOfActivity, InnovationType, MemberSe
 __all__ = [
     "CURRENT_VALUE_MAX_LENGTH", "DERIVED_FIELDS", "EARLIEST_FOUNDING_YEAR",
     "MEMBER_COUNT_FIELDS", "RESERVED_SLUGS",
-    "REVIEW_REASONS", "SEARCHED_FIELDS", "SEARCH_DOCUMENT", "STALE_AFTER", "Cluster",
-    "ClusterChange", "ClusterDescription", "ClusterQuerySet", "CorrectionSuggestion",
-    "FieldOfActivity", "InnovationType", "JoinedThematicArea",
+    "REVIEW_REASONS", "SEARCHED_FIELDS", "SEARCHED_TAXONOMIES", "SEARCH_DOCUMENT",
+    "STALE_AFTER", "Cluster", "ClusterChange", "ClusterDescription", "ClusterQuerySet",
+    "CorrectionSuggestion", "FieldOfActivity", "InnovationType", "JoinedThematicArea",
     "MemberService", "Membership", "Organisation", "OrganisationQuerySet",
     "OrganisationRedirect", "SlugRedirect",
     "Term", "current_year", "derived_columns", "history_ids", "review_conditions",

@@ -1,12 +1,11 @@
 """The cluster: its facts, how sure each is, and the columns derived for search and filters."""
 
-from collections import defaultdict
 from datetime import timedelta
 from functools import cached_property
 
-from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import connection, models
+from django.db import models
 from django.db.models import (
     BooleanField,
     Case,
@@ -29,11 +28,10 @@ from clusters.eccp import standing as eccp_standing
 from clusters.eccp import validate_profile_url
 from clusters.models import choices
 from clusters.models.addresses import SlugRedirect
-from clusters.models.derived import MEMBER_COUNT_FIELDS, SEARCHED_FIELDS, derived_columns
+from clusters.models.derived import MEMBER_COUNT_FIELDS, refresh_derived
 from clusters.models.descriptions import ClusterDescription
 from clusters.models.organisations import (
     EARLIEST_FOUNDING_YEAR,
-    Membership,
     current_year,
 )
 from clusters.models.review import REVIEW_REASONS, review_conditions
@@ -53,11 +51,6 @@ DERIVED_FIELDS = [
 ]  # fmt: skip
 # An entry nobody has verified for this long says so on its page and is faded on the map.
 STALE_AFTER = timedelta(days=548)
-
-# The full-text document of a cluster on PostgreSQL, from its derived columns.
-SEARCH_DOCUMENT = SearchVector("sort_name", weight="A", config="simple") + SearchVector(
-    "search_text", weight="C", config="simple"
-)
 
 
 class ClusterQuerySet(models.QuerySet):
@@ -114,26 +107,9 @@ class ClusterQuerySet(models.QuerySet):
     def needing_review(self, reason):
         return self.filter(review_conditions()[reason])
 
-    def refresh_derived(self):
-        """Recompute the derived columns of these clusters (see derived_columns) from their
-        text and their members: three queries, and one more on PostgreSQL for the full-text
-        document. Callers tell the page cache: they know when their write is complete."""
-        members = defaultdict(list)
-        for cluster_id, name, kind in Membership.objects.filter(cluster__in=self).values_list(
-            "cluster_id", "organisation__name", "organisation__type"
-        ):
-            members[cluster_id].append((name, kind))
-        changed = list(self.only("pk", *SEARCHED_FIELDS))
-        for cluster in changed:
-            for name, value in derived_columns(cluster, members[cluster.pk]).items():
-                setattr(cluster, name, value)
-        Cluster.objects.bulk_update(
-            changed, ["search_text", "member_types", *MEMBER_COUNT_FIELDS], batch_size=1000
-        )
-        if connection.vendor == "postgresql":
-            Cluster.objects.filter(pk__in=[cluster.pk for cluster in changed]).update(
-                search_document=SEARCH_DOCUMENT
-            )
+    def refresh_derived(self, tagged=True):
+        """Recompute the derived columns of these clusters: see derived.refresh_derived."""
+        refresh_derived(self, tagged)
 
 
 class Cluster(models.Model):

@@ -4,10 +4,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core.text import unique_slug
+from core.vocabulary import keep_the_original_column
 
 
 class Term(models.Model):
-    """A term of one of the small taxonomies a cluster is tagged with."""
+    """A term of one of the small taxonomies a cluster is tagged with, its name in every
+    language (clusters/translation.py)."""
 
     name = models.CharField(_("name"), max_length=100, unique=True)
     slug = models.SlugField(_("slug"), max_length=110, unique=True, blank=True)
@@ -21,8 +23,9 @@ class Term(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
+        keep_the_original_column(self, "name")
         if not self.slug:
-            self.slug = unique_slug(self, self.name)
+            self.slug = unique_slug(self, self.name_en)
         super().save(*args, **kwargs)
 
 

@@ -9,12 +9,14 @@ from themes.models import JoinRequest
 
 
 @transaction.atomic
-def ask(form):
-    """Keep the request for staff, and tell the person who sent it and staff."""
+def ask(form, language):
+    """Keep the request for staff, with the language of the page it was sent from, and tell
+    the person who sent it and staff."""
     join_request = JoinRequest.objects.create(
         thematic_area=form.thematic_area,
         cluster=form.cleaned_data["cluster"],
         email=form.cleaned_data["email"],
+        language=language,
     )
     tell_sender_and_staff(
         join_request.email,

@@ -513,10 +513,12 @@ def test_case_studies_keep_an_edit_history(editor, seed):
     url = admin_url(CaseStudy, "change", case.pk)
     data = form_data(parse(editor.get(url)).select_one("form#casestudy_form"))
 
-    editor.post(url, {**data, "summary": "A new summary."})
+    editor.post(url, {**data, "summary_en": "A new summary.", "summary_fr": "Un résumé."})
 
     latest = case.history.first()
     assert latest.history_user.username == "editor"
     assert [change.field for change in latest.diff_against(latest.prev_record).changes] == [
         "summary"
     ]
+    # The history keeps every language.
+    assert (latest.summary_en, latest.summary_fr) == ("A new summary.", "Un résumé.")

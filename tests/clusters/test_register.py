@@ -402,8 +402,9 @@ def test_two_hundred_members_cost_no_more_queries_than_two(anonymous):
     # and its search text; its taxonomies and their history; the organisations found, the
     # addresses their names would take, and those of merged ones, the organisations
     # inserted (in one batch on PostgreSQL, three on SQLite) and read back, with their
-    # history; the memberships and theirs; the member types and search text again; the
-    # organisations' counts of published clusters; the possible duplicates; the session;
+    # history; the memberships and theirs; the member types and search text again, with
+    # the names of its terms in every language; the organisations' counts of published
+    # clusters; the possible duplicates; the session;
     # the rate limit's count in the database cache, read before and added to after (each
     # cache write counts the table's rows, in a savepoint).
     two = queries_to_register(anonymous, 2)

@@ -1,11 +1,15 @@
 """Text search `q`: full-text and typo-tolerant on PostgreSQL, a plain match on SQLite."""
 
+import io
+
 import pytest
+from django.core.management import call_command
 from django.db import connection
 
-from clusters.models import Cluster, Membership, Organisation
+from clusters.models import Cluster, FieldOfActivity, Membership, Organisation
 from core.text import fold
 from tests.pages import get_page
+from themes.models import ThematicArea
 
 pytestmark = pytest.mark.usefixtures("seed")
 postgresql_only = pytest.mark.skipif(
@@ -217,3 +221,83 @@ def test_with_a_search_the_sort_box_offers_the_best_match_first(client):
     sorted_page = get_page(client, "/clusters/?q=social&sort=country")
     chosen = sorted_page.soup.find("select", attrs={"name": "sort"}).find("option", selected=True)
     assert chosen.get_text() == "Country"
+
+
+def spanish_clusters():
+    return set(Cluster.objects.published().filter(country="ES").values_list("name", flat=True))
+
+
+@pytest.mark.parametrize(
+    "query", ["Spain", "Espagne", "Spanien", "España", "Spagna", "Hiszpania", "ESPANA", "espagne"]
+)
+def test_a_country_named_in_any_of_the_six_languages_finds_its_clusters(client, query):
+    assert len(spanish_clusters()) > 1
+    assert set(search(client, query)) == spanish_clusters()
+
+
+def test_a_country_name_finds_its_clusters_from_a_page_in_another_language(client):
+    response = client.get("/pl/clusters/", {"q": "Espagne"})
+    assert {cluster.name for cluster in response.context["page"].object_list} == (
+        spanish_clusters()
+    )
+
+
+def test_a_thematic_area_named_in_french_finds_the_clusters_that_joined_it(client):
+    thematic_area = ThematicArea.objects.get(name_en="Public Procurement")
+    cluster = Cluster.objects.get(name="Impact Noord")
+    cluster.thematic_areas.add(thematic_area)
+
+    assert search(client, "commande publique") == ["Impact Noord"]
+    assert search(client, "Zamówienia publiczne") == ["Impact Noord"]
+
+    cluster.thematic_areas.remove(thematic_area)
+    assert search(client, "commande publique") == []
+
+
+def test_a_field_of_activity_named_in_any_language_finds_its_clusters(client):
+    tagged = set(
+        Cluster.objects.published()
+        .filter(fields_of_activity__slug="local-food")
+        .values_list("name", flat=True)
+    )
+    assert tagged
+    for query in ("Alimentation locale", "nachhaltige Landwirtschaft", "zrównoważone rolnictwo"):
+        assert tagged <= set(search(client, query)), query
+
+
+def test_a_translation_staff_change_is_searched_at_once(client):
+    term = FieldOfActivity.objects.get(slug="housing")
+    tagged = set(term.clusters.published().values_list("name", flat=True))
+    assert tagged
+    term.name_it = "Casa e abitare collaborativo"
+    term.save()
+    assert set(search(client, "collaborativo")) == tagged
+
+
+def test_a_proposed_thematic_area_does_not_make_its_clusters_found(client):
+    thematic_area = ThematicArea.objects.create(
+        name="Quokka Welfare", status=ThematicArea.Status.PROPOSED
+    )
+    Cluster.objects.get(name="Impact Noord").thematic_areas.add(thematic_area)
+    assert search(client, "quokka") == []
+    thematic_area.status = ThematicArea.Status.ACTIVE
+    thematic_area.save()
+    assert search(client, "quokka") == ["Impact Noord"]
+
+
+def test_a_change_of_position_alone_refreshes_no_cluster(client, django_assert_num_queries):
+    term = FieldOfActivity.objects.get(slug="housing")
+    term.position = 40
+    # 1. the term as it was, to compare; 2. the update. No cluster is read or written.
+    with django_assert_num_queries(2):
+        term.save()
+
+
+def test_refresh_search_text_brings_clusters_stored_before_up_to_date(client):
+    # As clusters stored by a version that did not search country names.
+    Cluster.objects.update(search_text="", search_document=None)
+    assert search(client, "Hiszpania") == []
+
+    call_command("refresh_search_text", stdout=io.StringIO())
+
+    assert set(search(client, "Hiszpania")) == spanish_clusters()

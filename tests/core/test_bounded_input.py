@@ -160,10 +160,11 @@ def test_a_spreadsheet_row_with_a_description_too_long_is_refused(editor):
 def test_a_case_study_summary_and_body_are_bounded_in_the_admin(editor):
     page = parse(editor.get("/admin/cases/casestudy/add/"))
     data = form_fields(page.find("form", id="casestudy_form"))
-    assert page.find("textarea", attrs={"name": "summary"})["maxlength"] == "1000"
-    assert page.find("textarea", attrs={"name": "body"})["maxlength"] == "20000"
+    # In each language.
+    assert page.find("textarea", attrs={"name": "summary_fr"})["maxlength"] == "1000"
+    assert page.find("textarea", attrs={"name": "body_pl"})["maxlength"] == "20000"
 
-    data.update(title=["A case"], summary=["x" * 1001], body=["x" * 20001])
+    data.update(title_en=["A case"], summary_en=["x" * 1001], body_de=["x" * 20001])
     response = editor.post("/admin/cases/casestudy/add/", data)
 
     assert response.status_code == 200

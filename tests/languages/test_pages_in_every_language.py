@@ -11,7 +11,7 @@ from django.template import Context, Template
 from django.utils import translation
 
 from cases.models import CaseStudy
-from clusters.models import Cluster, Organisation
+from clusters.models import Cluster, FieldOfActivity, InnovationType, MemberService, Organisation
 from core.catalogues import catalogue_paths
 from tests.pages import get_page
 from themes.models import ThematicArea
@@ -71,9 +71,23 @@ def shown_text(page):
     return " ".join([soup.get_text(" "), *attributes, *meta])
 
 
+def english_vocabulary(code):
+    """The directory's own terms and thematic areas whose English name this language says
+    otherwise (translated as data): no more left on its pages than the interface's
+    sentences, unless marked as English. Short ones are left out, as above."""
+    names = set()
+    if code == settings.LANGUAGE_CODE:
+        return names
+    for model in (FieldOfActivity, MemberService, InnovationType, ThematicArea):
+        for english, translated in model.objects.values_list("name_en", f"name_{code}"):
+            if translated and translated != english and len(english) >= 15:
+                names.add(english)
+    return names
+
+
 @pytest.mark.parametrize("code", CODES)
 def test_every_public_page_answers_in_the_language_of_its_address(client, public_paths, code):
-    sentences = english_sentences(code)
+    sentences = english_sentences(code) | english_vocabulary(code)
     for path in public_paths:
         address = in_language(path, code)
         page = get_page(client, address)

@@ -16,6 +16,8 @@ from clusters.services.self_service import manage_url
 from tests.clusters.test_admin import change_form
 from tests.clusters.test_register import VALID
 from tests.pages import form_fields, get_page, submit
+from tests.themes.test_themes_participation import PROPOSAL
+from themes.models import JoinRequest, ThematicArea
 
 pytestmark = pytest.mark.usefixtures("seed")
 
@@ -249,3 +251,30 @@ def test_a_text_in_another_language_too_long_is_refused_with_the_form_kept(clien
     assert sent.soup.select_one("#id_other-short_description_fr_error")
     assert "Garde ceci." in sent.soup.find(attrs={"name": "other-description_fr"}).get_text()
     assert not contact.descriptions.exists()
+
+
+def test_a_proposed_area_and_a_join_request_keep_the_language_they_were_sent_in(
+    client, django_capture_on_commit_callbacks
+):
+    page = get_page(client, "/es/themes/propose/")
+    with django_capture_on_commit_callbacks(execute=True):
+        submit(client, page, page.soup.find("form", method="post"), PROPOSAL, status=302)
+    proposed = ThematicArea.objects.get(name_en=PROPOSAL["name"])
+    assert proposed.proposal_language == "es"
+    [received] = mail.outbox
+    assert received.subject == f"Hemos recibido su propuesta: {PROPOSAL['name']}"
+
+    mail.outbox.clear()
+    page = get_page(client, "/pl/themes/public-procurement/join/")
+    with django_capture_on_commit_callbacks(execute=True):
+        submit(
+            client,
+            page,
+            page.soup.find("form", method="post"),
+            {"cluster": "Torino Social Impact", "email": "coordinator@example.org"},
+            status=302,
+        )
+    join_request = JoinRequest.objects.get()
+    assert join_request.language == "pl"
+    [received] = mail.outbox
+    assert received.subject.startswith("Twoja prośba o dołączenie: ")

@@ -199,3 +199,32 @@ def test_declining_leaves_the_area_as_it_was(client):
 
     assert not Cluster.objects.get(slug="impact-noord").thematic_areas.exists()
     assert JoinRequest.objects.get().status == JoinRequest.Status.DECLINED
+
+
+@pytest.mark.parametrize(
+    ("address", "name"),
+    [
+        ("/fr/themes/propose/", "Public Procurement"),
+        ("/themes/propose/", "Commande publique"),
+        ("/de/themes/propose/", "ZAMÓWIENIA PUBLICZNE"),
+    ],
+)
+def test_an_area_that_exists_in_any_language_cannot_be_proposed_again(client, address, name):
+    page = get_page(client, address)
+    answers = {**PROPOSAL, "name": name}
+    returned = submit(client, page, page.soup.find("form", method="post"), answers)
+
+    assert returned.soup.find(id="id_name_error")
+    assert not ThematicArea.objects.filter(status=ThematicArea.Status.PROPOSED).exists()
+
+
+def test_an_area_proposed_on_a_french_page_is_kept_for_staff_to_translate(client):
+    page = get_page(client, "/fr/themes/propose/")
+    answers = {**PROPOSAL, "name": "Énergie citoyenne"}
+    submit(client, page, page.soup.find("form", method="post"), answers)
+
+    area = ThematicArea.objects.get(status=ThematicArea.Status.PROPOSED)
+    # Its only name until staff write the others.
+    assert (area.name_en, area.name_fr, area.slug) == (
+        "Énergie citoyenne", "Énergie citoyenne", "energie-citoyenne",
+    )  # fmt: skip

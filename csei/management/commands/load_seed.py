@@ -65,21 +65,34 @@ class Command(BaseCommand):
             ("innovation_types", InnovationType),
         ]:
             for position, term in enumerate(taxonomies[key]):
-                _, was_created = model.objects.get_or_create(
-                    slug=term["slug"], defaults={"name": term["name"], "position": position}
+                row, was_created = model.objects.get_or_create(
+                    slug=term["slug"], defaults={"name_en": term["name"], "position": position}
                 )
+                self.add_translations(row, term["translations"])
                 created += was_created
         return created
 
     def load_thematic_areas(self):
         created = 0
         for row in read("thematic_areas"):
-            _, was_created = ThematicArea.objects.get_or_create(
-                name=row["name"],
-                defaults={"status": row["status"], "description": row["description"]},
+            thematic_area, was_created = ThematicArea.objects.get_or_create(
+                name_en=row["name"],
+                defaults={"status": row["status"], "description_en": row["description"]},
             )
+            self.add_translations(thematic_area, row["translations"])
             created += was_created
         return created
+
+    def add_translations(self, instance, translations):
+        """Fill in the translations it lacks ({language: {field: text}}); staff's own stay."""
+        missing = {
+            f"{field}_{language}": text
+            for language, fields in translations.items()
+            for field, text in fields.items()
+            if not getattr(instance, f"{field}_{language}")
+        }
+        if missing:
+            type(instance).objects.filter(pk=instance.pk).update(**missing)
 
     def load_clusters(self):
         """Create the mapped clusters that are missing; correct the ones loaded before.
@@ -189,7 +202,7 @@ class Command(BaseCommand):
                 status=CaseStudy.Status.PUBLISHED,
             )
             case_study.thematic_areas.set(
-                ThematicArea.objects.filter(name__in=row["thematic_areas"])
+                ThematicArea.objects.filter(name_en__in=row["thematic_areas"])
             )
             created += 1
         return created

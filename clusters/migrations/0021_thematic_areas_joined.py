@@ -39,7 +39,7 @@ def date_the_links_there_are(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('clusters', '0019_changes_log'),
+        ('clusters', '0020_changes_log'),
         ('themes', '0005_bounded_text_field'),
     ]
 

@@ -21,7 +21,7 @@ def log_the_published_clusters(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("clusters", "0018_languages_of_texts_and_contacts"),
+        ("clusters", "0019_terms_in_every_language"),
     ]
 
     operations = [
