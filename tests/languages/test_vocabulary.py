@@ -189,3 +189,16 @@ def test_country_options_follow_the_alphabet_of_the_page_language(client, make_c
     # Ł among the L's, before M, not after Z as code points would put it.
     assert names.index("Litwa") < names.index("Łotwa") < names.index("Niemcy")
     assert names == sorted(names, key=Collator().sort_key)
+
+
+def test_the_home_page_and_the_statistics_name_the_vocabulary_in_the_page_language(client):
+    FieldOfActivity.objects.filter(slug="housing").update(name_es=None)
+
+    home = get_page(client, "/es/")
+    assert "Contratación pública" in texts(home.soup.select("main a"))
+
+    statistics = get_page(client, "/es/statistics/")
+    rows = statistics.soup.select("#fields table th[scope=row]")
+    assert "Economía circular" in texts(rows)
+    [housing] = [row for row in rows if "Housing" in row.get_text()]
+    assert housing.find(lang="en").get_text() == "Housing"
