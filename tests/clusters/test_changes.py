@@ -359,8 +359,8 @@ def test_page_after_page_costs_the_same_queries(client, make_cluster, django_ass
     for number in range(6):
         make_cluster(name=f"Cluster {number}")
     mirror = Mirror(client, page_size=2)
-    first = client.get(CHANGES, {"page_size": 2}).json()
-    mirror.sync()
+    # Once every change is handed out (other sessions' writes may hold them back a moment).
+    first = mirror.sync()[:2]
     last_but_one = ClusterChange.objects.order_by("transaction", "id")
     before_last = last_but_one[len(last_but_one) - 3]
     far = f"{before_last.transaction}-{before_last.id}"
@@ -371,7 +371,7 @@ def test_page_after_page_costs_the_same_queries(client, make_cluster, django_ass
     with django_assert_num_queries(5):
         page_far = client.get(CHANGES, {"page_size": 2, "since": far})
     assert len(page_one.json()["changes"]) == len(page_far.json()["changes"]) == 2
-    assert page_one.json() == first
+    assert page_one.json()["changes"] == first
 
 
 @pytest.mark.parametrize(
