@@ -59,6 +59,7 @@ def records(clusters, request, keyed=False):
     each: three to five times faster, 1.6 s for a full export of 10,000 clusters.
     """
     rows = clusters.values("pk", "slug", *STORED_FIELDS).iterator(chunk_size=CHUNK_SIZE)
+    cluster_url = slug_address(request, "clusters:detail")
     while chunk := list(islice(rows, CHUNK_SIZE)):
         ids = [row["pk"] for row in chunk]
         fields = slugs_by_cluster(
@@ -72,7 +73,7 @@ def records(clusters, request, keyed=False):
         )
         for row in chunk:
             row.update(
-                url=request.build_absolute_uri(reverse("clusters:detail", args=[row["slug"]])),
+                url=cluster_url(row["slug"]),
                 country_name=countries.name(row["country"]),
                 fields_of_activity=fields[row["pk"]],
                 thematic_areas=themes[row["pk"]],
@@ -232,20 +233,33 @@ def api_records(clusters, request):
     included: the JSON API's pages and the changes API share it. Four queries."""
     found = dict(records(clusters, request, keyed=True))
     members = members_of(list(found))
+    organisation_url = slug_address(request, "organisations:detail")
     for pk, record in found.items():
         record["members"] = [
-            member_record(request, membership) for membership in members.get(pk, [])
+            member_record(membership, organisation_url) for membership in members.get(pk, [])
         ]
     return found
 
 
-def member_record(request, membership):
+def slug_address(request, url_name):
+    """slug -> the full address of the page `url_name` gives for that slug. Reversed once:
+    a page of a hundred clusters names some fifteen hundred members, and reversing each
+    took half its time."""
+    before, after = request.build_absolute_uri(reverse(url_name, args=[SLUG_MARK])).split(SLUG_MARK)
+    return lambda slug: f"{before}{slug}{after}"
+
+
+# Stands for the slug in an address reversed once; no address of the site holds it.
+SLUG_MARK = "slug-mark"
+
+
+def member_record(membership, organisation_url):
     """A member of a cluster in the JSON API: the organisation, its page, and its role."""
     organisation = membership.organisation
     return {
         "name": organisation.name,
         "slug": organisation.slug,
-        "url": request.build_absolute_uri(organisation.get_absolute_url()),
+        "url": organisation_url(organisation.slug),
         "type": organisation.type,
         "country": organisation.country.code,
         "role": membership.role,
