@@ -2,6 +2,7 @@
 clusters.map_data)."""
 
 import csv
+import json
 import math
 from collections import defaultdict
 from itertools import islice
@@ -37,7 +38,7 @@ BAD_PAGE_KEY = _(
     "`before` to start from the first page."
 )
 EXPORT_LIMITED_MESSAGE = (
-    "This address has downloaded the CSV export many times in the last hour. Please try "
+    "This address has downloaded the export many times in the last hour. Please try "
     "again later, or read the same data from the JSON API, /api/clusters.json, a page at "
     "a time."
 )
@@ -123,13 +124,30 @@ def clusters_csv(request):
     if is_whole(request) and (response := whole_file(request, "clusters.csv")):
         return response
     if not count_export(request):
-        response = HttpResponse(
-            f"{EXPORT_LIMITED_MESSAGE}\n", status=429, content_type="text/plain; charset=utf-8"
-        )
-        response["Retry-After"] = str(60 * 60)
-        return response
+        return export_limited()
     response = StreamingHttpResponse(csv_lines(request), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="csei-clusters.csv"'
+    return response
+
+
+@licensed
+def clusters_json_file(request):
+    """The CSV's records as one JSON document, sent and limited as the CSV is; without
+    filters, the whole file."""
+    if is_whole(request) and (response := whole_file(request, "clusters.json")):
+        return response
+    if not count_export(request):
+        return export_limited()
+    response = StreamingHttpResponse(json_lines(request), content_type="application/json")
+    response["Content-Disposition"] = 'attachment; filename="csei-clusters.json"'
+    return response
+
+
+def export_limited():
+    response = HttpResponse(
+        f"{EXPORT_LIMITED_MESSAGE}\n", status=429, content_type="text/plain; charset=utf-8"
+    )
+    response["Retry-After"] = str(60 * 60)
     return response
 
 
@@ -140,6 +158,20 @@ def csv_lines(request):
         record["fields_of_activity"] = "; ".join(record["fields_of_activity"])
         record["thematic_areas"] = "; ".join(record["thematic_areas"])
         yield writer.writerow({key: spreadsheet_safe(value) for key, value in record.items()})
+
+
+def json_lines(request):
+    """{"license": …, "attribution": …, "clusters": [record, …]}, a chunk of records at a
+    time."""
+    yield json.dumps(license_members(), ensure_ascii=False)[:-1] + ', "clusters": ['
+    chunk = []
+    separator = ""
+    for record in records(ClusterListing(request.GET).clusters, request):
+        chunk.append(json.dumps(record, ensure_ascii=False, separators=(",", ":")))
+        if len(chunk) == CHUNK_SIZE:
+            yield separator + ",".join(chunk)
+            chunk, separator = [], ","
+    yield (separator + ",".join(chunk) if chunk else "") + "]}"
 
 
 @licensed

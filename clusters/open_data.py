@@ -58,6 +58,18 @@ DISTRIBUTIONS = [
         "clusters",
     ),
     Distribution(
+        "json-file",
+        _("JSON, one file"),
+        "export_json",
+        "application/json",
+        "JSON",
+        _(
+            "The CSV's records as one JSON document, with the lists of fields of activity "
+            "and thematic areas as lists; downloaded and limited as the CSV is."
+        ),
+        "clusters",
+    ),
+    Distribution(
         "json",
         _("JSON"),
         "api:clusters_json",

@@ -81,6 +81,7 @@ def test_the_footer_leads_to_the_data_page_and_it_to_each_download(seed, anonymo
     }
     assert downloads == {
         "CSV": "/clusters/export.csv",
+        "JSON, one file": "/clusters/export.json",
         "JSON": "/api/clusters.json",
         "GeoJSON": "/api/clusters.geojson",
         "Organisations (JSON)": "/api/organisations.json",
@@ -224,7 +225,7 @@ def test_the_dcat_catalogue_is_json_ld_with_a_dataset_and_a_distribution_per_for
     assert catalogue[DCAT + "dataset"] == [{"@id": dataset["@id"]}]
     assert dataset[DCT + "title"][0]["@value"]
     distributions = of_type(DCAT + "Distribution")
-    assert len(distributions) == 5
+    assert len(distributions) == 6
     assert {d["@id"] for d in distributions} == {d["@id"] for d in dataset[DCAT + "distribution"]}
     media_types = set()
     for distribution in distributions:
