@@ -17,6 +17,7 @@ Figures go to var/bench/results.json and, as a table with the targets, var/bench
 
     .venv/bin/python -m bench.benchmark [--sizes 10000 100000] [--seconds 5] [--rounds 2]
     .venv/bin/python -m bench.benchmark --quick    # 10,000 clusters, 3 seconds a group
+    .venv/bin/python -m bench.benchmark --quick --groups list embed changes   # some groups
 """
 
 import argparse
@@ -66,6 +67,11 @@ MODES = {"uncached": "0", "cached": str(24 * 60 * 60)}
 # Page FAR_PAGE of the JSON API, FAR_PAGE_SIZE clusters a page: it exists at 10,000 clusters.
 FAR_PAGE = 1000
 FAR_PAGE_SIZE = 10
+# Pages of the changes API (its usual 100 changes each): from the start of the log, from its
+# middle and from a page before its end, reached by the cursors a mirror would hold.
+CHANGES_PLACES = (0, 0.5, 0.99)
+# Part of France, as a site of a French network would frame it.
+EMBED_BOX = "-1.5,43,7.5,48"
 
 # (group, mode, what, limit): shares of /healthz's requests per second at 10,000 clusters
 # ("share", at least), compressed sizes ("kilobytes", at most), and the growth of the median
@@ -85,6 +91,16 @@ TARGETS = [
     ("organisation", "uncached", "share", 0.10),
     ("home", "uncached", "share", 0.05),
     ("home", "cached", "share", 0.40),
+    # The ways in from other sites and programs: each at least the list's share.
+    *(
+        (group, mode, "share_of", "list")
+        for group in ("feed", "theme_feed", "embed", "changes")
+        for mode in MODES
+    ),
+    # In French as in English.
+    ("list_fr", "uncached", "share", 0.03),
+    ("list_fr", "cached", "share", 0.40),
+    ("cluster_fr", "uncached", "share", 0.10),
     ("map", "any", "kilobytes", 100),
     ("geojson", "any", "kilobytes", 300),
     ("geojson", "cached", "share", 0.20),
@@ -105,6 +121,11 @@ TARGETS = [
             "organisation",
             "statistics",
             "feed",
+            "theme_feed",
+            "embed",
+            "changes",
+            "list_fr",
+            "cluster_fr",
         )
         for mode in MODES
     ),
@@ -139,6 +160,9 @@ def main():
     )
     parser.add_argument(
         "--quick", action="store_true", help="10,000 clusters, 3 seconds a group, one round."
+    )
+    parser.add_argument(
+        "--groups", nargs="+", help="Only these groups of pages (and /healthz), to check them."
     )
     options = parser.parse_args()
     if options.quick:
@@ -225,6 +249,15 @@ def generated_clusters(environment):
 def bench_size(wrk, environment, options):
     with tempfile.TemporaryDirectory(prefix="csei-bench-") as folder:
         groups = url_mix(environment, Path(folder))
+        if options.groups:
+            unknown = set(options.groups) - set(groups)
+            if unknown:
+                sys.exit(f"No such group: {', '.join(sorted(unknown))}.")
+            groups = {
+                group: paths
+                for group, paths in groups.items()
+                if group == READY or group in options.groups
+            }
         result = {
             "groups": {group: len(paths) for group, paths in groups.items()},
             "queries": count_queries(environment, groups, Path(folder)),
@@ -239,9 +272,12 @@ def bench_size(wrk, environment, options):
                     result["pages"] = {
                         group: fetch_all(options.port, paths) for group, paths in groups.items()
                     }
-                else:
+                elif not options.groups:
                     result["export"] = time_export(options.port)
-                result.setdefault("first_marker_s", {})[mode] = time_to_first_marker(options.port)
+                if not options.groups:
+                    result.setdefault("first_marker_s", {})[mode] = time_to_first_marker(
+                        options.port
+                    )
                 result["modes"][mode] = run_rounds(wrk, options, groups, Path(folder))
     return result
 
@@ -329,6 +365,17 @@ def url_mix(environment, folder):
         # Atom feeds of new clusters, with the list's filters and a search.
         "feed": ["/clusters/feed.atom", "/clusters/feed.atom?country=FR",
                  "/clusters/feed.atom?model=ptce&country=DE", "/clusters/feed.atom?q=green"],
+        # Each thematic area's feed: its clusters by the day they joined it.
+        "theme_feed": [f"/themes/{slug}/feed.atom" for slug in values["filters"]["theme"]],
+        # The list made to be framed by other sites, with filters and a box.
+        "embed": ["/embed/list/", "/embed/list/?country=FR", f"/embed/list/?bbox={EMBED_BOX}",
+                  f"/embed/list/?bbox={EMBED_BOX}&page=2",
+                  f"/embed/list/?theme={values['filters']['theme'][0]}&country=DE"],
+        "changes": values["changes"],
+        # The list and cluster pages under /fr/: the words translated, the same queries.
+        "list_fr": ["/fr/clusters/", "/fr/clusters/?page=2", "/fr/clusters/?country=FR",
+                    "/fr/clusters/?sort=-updated"],
+        "cluster_fr": [f"/fr/clusters/{slug}/" for slug in values["slugs"]],
     }  # fmt: skip
 
 
@@ -368,6 +415,7 @@ def write_values():
         # Members of one cluster and of many alike.
         "organisations": organisation_slugs(),
         "far_page": far_page(),
+        "changes": changes_pages(),
     }
     Path(os.environ["BENCH_FILE"]).write_text(json.dumps(values))
 
@@ -384,6 +432,26 @@ def far_page():
     )
     address = urlsplit(before.json()["next"])
     return f"{address.path}?{address.query}"
+
+
+def changes_pages():
+    """Pages of the changes API at CHANGES_PLACES of its log, by the cursors of the change
+    before each (as a mirror that read that far holds them)."""
+    from clusters.models import ClusterChange
+
+    positions = list(
+        ClusterChange.objects.latest_of_each_cluster()
+        .order_by("transaction", "id")
+        .values_list("transaction", "id")
+    )
+    pages = []
+    for place in CHANGES_PLACES:
+        index = int(place * len(positions)) - 1
+        pages.append(
+            "/api/changes.json"
+            + (f"?since={positions[index][0]}-{positions[index][1]}" if index >= 0 else "")
+        )
+    return pages
 
 
 def count_queries(environment, groups, folder):
@@ -563,8 +631,9 @@ def report(results):
                     f"| {' '.join(map(str, figures['pages'][group]['statuses']))} "
                     f"| {row['errors']} | {growth_text(results, mode, group, size)} |"
                 )
-    lines += ["", "Full CSV export (not cached), gzip:", ""]
-    for size in sizes:
+    measured = [size for size in sizes if "export" in results["sizes"][size]]
+    lines += ["", "Full CSV export (not cached), gzip:", ""] if measured else []
+    for size in measured:
         export = results["sizes"][size]["export"]
         lines.append(
             f"- {int(size):,} clusters: status {export['status']}, first byte after "
@@ -576,9 +645,12 @@ def report(results):
             )
             + f"{export['kilobytes']:,} KB"
         )
-    lines += ["", "The map in headless Chromium, first marker drawn (median of three loads):", ""]
-    for size in sizes:
-        marker = results["sizes"][size].get("first_marker_s", {})
+    measured = [size for size in sizes if "first_marker_s" in results["sizes"][size]]
+    if measured:
+        lines += ["", "The map in headless Chromium, first marker drawn (median of three loads):"]
+        lines.append("")
+    for size in measured:
+        marker = results["sizes"][size]["first_marker_s"]
         lines.append(
             f"- {int(size):,} clusters: "
             + ", ".join(f"{missing(marker.get(mode))} s {mode}" for mode in MODES)
@@ -588,9 +660,15 @@ def report(results):
         figure = target_figure(results, group, mode, what)
         if figure is None:
             continue
-        met = figure >= limit if what == "share" else figure <= limit
+        if what == "share_of":
+            limit = target_figure(results, limit, mode, "share")
+            if limit is None:
+                continue
+        met = figure >= limit if what in ("share", "share_of") else figure <= limit
         text = {
             "share": f"{group} {mode}, 10,000 clusters: share ≥ {limit:.0%} | {figure:.1%}",
+            "share_of": f"{group} {mode}, 10,000 clusters: share ≥ the list's, {limit:.1%} "
+            f"| {figure:.1%}",
             "kilobytes": f"{group}, 10,000 clusters: ≤ {limit} KB | {figure} KB",
             "growth": f"{group} {mode}: p50 growth ≤ {limit}× | {figure:.2f}×",
             "ratio": f"JSON API page {FAR_PAGE:,} by key over page 1, p50 at each size: "
@@ -624,6 +702,10 @@ def growth_text(results, mode, group, size):
 
 
 def target_figure(results, group, mode, what):
+    """The figure a target is about; None where the run did not measure it."""
+    measured = next(iter(results["sizes"].values()))["groups"]
+    if group not in measured or (what == "ratio" and "json_first" not in measured):
+        return None
     if what == "growth":
         return growth(results, mode, group)
     if what == "ratio":
@@ -637,7 +719,7 @@ def target_figure(results, group, mode, what):
         return max(ratios, default=None)
     if "10000" not in results["sizes"]:
         return None
-    if what == "share":
+    if what in ("share", "share_of"):
         return share(results, "10000", mode, group)
     return results["sizes"]["10000"]["pages"][group]["kilobytes"]
 

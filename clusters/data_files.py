@@ -1,11 +1,12 @@
-"""The whole open data as files: the CSV and the GeoJSON of every published cluster, each
-built once per directory version, in the task queue, and kept compressed in the database
-(core.DataFile), where every app server finds it.
+"""The whole open data as files: the CSV, the JSON and the GeoJSON of every published
+cluster, each built once per directory version, in the task queue, and kept compressed in the
+database (core.DataFile), where every app server finds it.
 
 A download without filters is answered from its file, in the time it takes to read it: no
 request reads a hundred thousand clusters. After a change, the first download starts the
 build of the new file and, until it is ready, visitors get the previous one, dated by its
-Last-Modified header. Filtered downloads are built for their request (the CSV streamed).
+Last-Modified header. Filtered downloads are built for their request (the CSV and JSON
+streamed, the GeoJSON of more clusters than the map asks for too).
 DATA_FILES = False answers every download for its request, as before the files.
 """
 
@@ -36,6 +37,12 @@ def csv_body():
     return "".join(csv_lines(site_request()))
 
 
+def json_body():
+    from clusters.exports import json_lines
+
+    return "".join(json_lines(site_request()))
+
+
 def geojson_body():
     from clusters.map_data import all_points
 
@@ -48,6 +55,11 @@ FILES = {
         csv_body,
         "text/csv; charset=utf-8",
         [("Content-Disposition", 'attachment; filename="csei-clusters.csv"')],
+    ),
+    "clusters.json": (
+        json_body,
+        "application/json",
+        [("Content-Disposition", 'attachment; filename="csei-clusters.json"')],
     ),
     "clusters.geojson": (geojson_body, "application/geo+json", []),
 }

@@ -55,6 +55,7 @@ class Field:
             ("integer", ""): _("whole number"),
             ("boolean", ""): _("true or false"),
             ("array", ""): _("list"),
+            ("object", ""): _("object"),
         }[self.type, self.format]
         return format_lazy(_("{type} or null"), type=words) if self.nullable else words
 
@@ -283,6 +284,54 @@ ORGANISATION_FIELDS = [
 ]
 
 EXPORT_FIELDS = [field.name for field in CLUSTER_FIELDS]
+
+# A change in the changes API (clusters.changes).
+CHANGE_FIELDS = [
+    Field(
+        "id",
+        "integer",
+        _(
+            "The cluster's number in the directory, which never changes: a mirror keeps its copy "
+            "under it, whatever its address becomes."
+        ),
+        WORKED_OUT,
+    ),
+    Field(
+        "change",
+        "string",
+        _("What a mirror does with its copy."),
+        WORKED_OUT,
+        choices=(
+            ("published", _("Published: replace it with `cluster`, the record as it is now.")),
+            ("withdrawn", _("Withdrawn (archived, rejected or removed): delete it.")),
+        ),
+    ),
+    Field(
+        "url",
+        "string",
+        _("The cluster's page; for a withdrawn cluster, the address it had."),
+        WORKED_OUT,
+        format="uri",
+    ),
+    Field(
+        "cluster",
+        "object",
+        _("The published cluster's record, as in JSON; null when it is withdrawn."),
+        WORKED_OUT,
+        nullable=True,
+    ),
+    Field(
+        "merged_into",
+        "string",
+        _(
+            "For a cluster merged into another, the other's page, where its address now leads; "
+            "null otherwise."
+        ),
+        WORKED_OUT,
+        format="uri",
+        nullable=True,
+    ),
+]
 
 
 def license_members():

@@ -2,11 +2,13 @@
 thematic area. Newest first, each entry with the cluster's summary and place."""
 
 from django.conf import settings
+from django.db.models import F
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from clusters.listing import ClusterListing, describe
+from clusters.models import Cluster
 from core.feeds import FEED_ENTRIES, AtomFeed
 from themes.models import ThematicArea
 
@@ -60,7 +62,9 @@ class ClusterFeed(NewClustersFeed):
 
 
 class ThematicAreaFeed(NewClustersFeed):
-    """The published clusters that joined one thematic area, newest first."""
+    """The published clusters that joined one thematic area, those that joined last first:
+    an entry is dated by the day its cluster joined the area, which for a cluster known
+    for years is not the day it was published."""
 
     def get_object(self, request, slug):
         return get_object_or_404(ThematicArea.objects.public(), slug=slug)
@@ -77,4 +81,14 @@ class ThematicAreaFeed(NewClustersFeed):
         return reverse("themes:feed", args=[thematic_area.slug])
 
     def items(self, thematic_area):
-        return newest(thematic_area.clusters.published())
+        # Filtered and ordered through one join: the index of the area's newest members
+        # gives the first entries, whatever the size of the directory.
+        return (
+            Cluster.objects.published()
+            .filter(joined_areas__thematic_area=thematic_area)
+            .annotate(joined_at=F("joined_areas__joined_at"))
+            .order_by("-joined_at", "-pk")[:FEED_ENTRIES]
+        )
+
+    def item_pubdate(self, cluster):
+        return cluster.joined_at

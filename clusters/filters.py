@@ -4,13 +4,14 @@ from collections import defaultdict
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from pyroaring import BitMap
 
 from clusters.geocoding import country_names
 from clusters.models import Cluster, FieldOfActivity, Organisation
 from clusters.ordering import RELEVANCE, SORT_KEYS, in_order
+from core.places import country_points
 from core.vocabulary import alphabetical, in_every_language, translated
 from themes.models import ThematicArea
 
@@ -20,6 +21,35 @@ SORT_CHOICES = [
     ("-updated", _("Recently updated")),
     ("country", _("Country")),
 ]
+
+
+def read_bbox(text):
+    """(west, south, east, north) in degrees from "west,south,east,north", cut to the
+    world's edges; None for text that is not four numbers with west < east and south < north."""
+    try:
+        west, south, east, north = (float(part) for part in text.split(","))
+    except ValueError:
+        return None
+    west, east, south, north = max(west, -180), min(east, 180), max(south, -90), min(north, 90)
+    # NaN fails every comparison, so it ends here too.
+    if not (west < east and south < north):
+        return None
+    return west, south, east, north
+
+
+def within(clusters, bbox):
+    """The clusters the map places inside the box: by their coordinates, or by their
+    country's point for those known only to their country."""
+    west, south, east, north = bbox
+    countries = [
+        code
+        for code, (latitude, longitude) in country_points().items()
+        if south <= latitude <= north and west <= longitude <= east
+    ]
+    return clusters.filter(
+        Q(latitude__range=(south, north), longitude__range=(west, east))
+        | Q(latitude__isnull=True, country__in=countries)
+    )
 
 
 class FacetMixin:
@@ -145,6 +175,10 @@ class ClusterFilter(django_filters.FilterSet):
         empty_label=_("Any activity status"),
         count_by="column",
     )
+    # Not a facet: a box on the map, as an embed or a link gives it (no form field shows it).
+    bbox = django_filters.CharFilter(
+        label=_("Inside the box west,south,east,north, in degrees"), method="inside_box"
+    )
     sort = django_filters.ChoiceFilter(
         label=_("Sort by"), choices=SORT_CHOICES, method="sort_by", empty_label=None
     )
@@ -168,9 +202,12 @@ class ClusterFilter(django_filters.FilterSet):
     def known_values(self, data):
         known = data.copy()
         for name, item in self.filters.items():
-            choices = {str(value) for value, _ in item.extra["choices"]}
             values = [value for value in data.getlist(name) if value]
-            kept = [value for value in values if value in choices]
+            if "choices" in item.extra:
+                choices = {str(value) for value, _ in item.extra["choices"]}
+                kept = [value for value in values if value in choices]
+            else:
+                kept = [value for value in values if read_bbox(value)]
             self.ignored += [(item.label, value) for value in values if value not in choices]
             # One value for a filter that takes one: the last, as QueryDict.get() reads it.
             known.setlist(name, kept if getattr(item, "multiple", False) else kept[-1:])
@@ -207,6 +244,9 @@ class ClusterFilter(django_filters.FilterSet):
             }
         )
         return queryset.filter(Exists(links))
+
+    def inside_box(self, queryset, name, value):
+        return within(queryset, read_bbox(value))
 
     @property
     def order(self):

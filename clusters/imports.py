@@ -34,7 +34,13 @@ from django.views.decorators.http import require_POST
 from import_export.forms import ImportForm
 
 from clusters.duplicates import flag_possible_duplicates_of_new
-from clusters.models import RESERVED_SLUGS, Cluster, SlugRedirect
+from clusters.models import (
+    RESERVED_SLUGS,
+    Cluster,
+    ClusterChange,
+    JoinedThematicArea,
+    SlugRedirect,
+)
 from clusters.resources import IMPORT_REASON, PREVIEW_ROWS, ClusterResource
 from clusters.services import moderation
 from clusters.services.members import set_memberships
@@ -179,6 +185,11 @@ def save_planned(planned, user):
             give_slugs(new)
             Cluster.objects.bulk_create(new, batch_size=500)
             Cluster.objects.bulk_update(changed, WRITTEN_FIELDS, batch_size=200)
+            # Written in bulk, without signals: the changes API hears of them here.
+            ClusterChange.objects.record(
+                Cluster.objects.filter(pk__in=[c.pk for c in new]), new=True
+            )
+            ClusterChange.objects.record(Cluster.objects.filter(pk__in=[c.pk for c in changed]))
             save_terms(planned)
             record_history(new, changed, user, now)
             with_members = {row.cluster: row.members for row in planned if row.members is not None}
@@ -260,6 +271,9 @@ def save_terms(planned):
             ],
             batch_size=1000,
         )
+        if name == "thematic_areas":
+            # Written without signals: the date each link was made is set here.
+            JoinedThematicArea.objects.sync([row.cluster.pk for row in rows])
 
 
 def record_history(new, changed, user, now):

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from pyroaring import BitMap
 
 from clusters.facet_index import facet_index
-from clusters.filters import RELEVANCE, SORT_CHOICES, ClusterFilter
+from clusters.filters import RELEVANCE, SORT_CHOICES, ClusterFilter, read_bbox, within
 from clusters.models import Cluster
 from clusters.search import search_clusters
 from core.text import printable
@@ -49,12 +49,18 @@ class FilterChips:
     """The chips of a listing with a search `q`, `facets` and a `query_string`: each says
     what narrows the listing and links to the same listing without it."""
 
+    # A box on the map (west, south, east, north), for the listings that take one.
+    bbox = None
+
     @cached_property
     def active_filters(self):
         """A chip for each thing that narrows the list, with the query that removes it."""
         chips = []
         if self.q:
             chips.append(ActiveFilter(_("Search: “%s”") % self.q, self.query_without("q")))
+        if self.bbox:
+            box = ", ".join(f"{degrees:g}" for degrees in self.bbox)
+            chips.append(ActiveFilter(_("Inside the box %s") % box, self.query_without("bbox")))
         for facet in self.facets:
             for option in facet.options:
                 if option.selected:
@@ -97,11 +103,13 @@ class ClusterListing(FilterChips):
             query, queryset=self.matched, terms=ClusterFilter.linked_terms()
         )
         self.filterset.is_valid()
+        # The facets chosen; the box, like the search, narrows what they count.
         self.selected = {
             name: value
             for name, value in self.filterset.form.cleaned_data.items()
-            if value and name != "sort"
+            if value and name not in ("sort", "bbox")
         }
+        self.bbox = read_bbox(self.filterset.form.cleaned_data.get("bbox") or "")
 
     @cached_property
     def clusters(self):
@@ -119,6 +127,9 @@ class ClusterListing(FilterChips):
         if "search_rank" in self.matched.query.annotations:
             # The search runs in the database, on its indexes; the index counts what it found.
             matched = matched & BitMap(self.matched.order_by().values_list("pk", flat=True))
+        if self.bbox:
+            inside = within(Cluster.objects.published(), self.bbox)
+            matched = matched & BitMap(inside.values_list("pk", flat=True))
         return index.counts(matched, self.selected)
 
     @property

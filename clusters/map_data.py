@@ -273,7 +273,11 @@ def grid(request, zoom, bbox):
     frame them from a coarse grid."""
     west, south, east, north = bbox
     height, width = cell_size(zoom, bbox)
-    clusters = ClusterListing(request.GET).clusters.order_by()
+    # The grid keeps to its box, the map's view, itself: as the filters' bbox it would only
+    # say the same again, in a query that finds it harder.
+    filters = request.GET.copy()
+    filters.pop("bbox", None)
+    clusters = ClusterListing(filters).clusters.order_by()
     cells = defaultdict(Cell)
 
     latitude, longitude = Cast("latitude", FloatField()), Cast("longitude", FloatField())

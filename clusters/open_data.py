@@ -1,18 +1,17 @@
-"""The dataset described for people and machines: the /data/ page, the OpenAPI description of
-the JSON endpoints and the DCAT-AP catalogue that European data portals harvest."""
+"""The dataset described for people and machines: the /data/ page and the DCAT-AP catalogue
+that European data portals harvest (the OpenAPI description: clusters.openapi)."""
 
 import json
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Max
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from clusters import dataset
-from clusters.exports import MAX_PAGE_SIZE, PAGE_SIZE
 from clusters.filters import ClusterFilter
 from clusters.models import Cluster
 from core.page_cache import cached_page
@@ -59,6 +58,18 @@ DISTRIBUTIONS = [
         "clusters",
     ),
     Distribution(
+        "json-file",
+        _("JSON, one file"),
+        "export_json",
+        "application/json",
+        "JSON",
+        _(
+            "The CSV's records as one JSON document, with the lists of fields of activity "
+            "and thematic areas as lists; downloaded and limited as the CSV is."
+        ),
+        "clusters",
+    ),
+    Distribution(
         "json",
         _("JSON"),
         "api:clusters_json",
@@ -94,6 +105,19 @@ DISTRIBUTIONS = [
         ),
         "organisations",
     ),
+    Distribution(
+        "changes",
+        _("Changes (JSON)"),
+        "api:changes_json",
+        "application/json",
+        "JSON",
+        _(
+            "The published clusters created, changed or withdrawn since a cursor (`since`), "
+            "oldest first, a page at a time: what a copy of the data reads to stay in step "
+            "without downloading everything again."
+        ),
+        "changes",
+    ),
 ]
 
 
@@ -121,6 +145,7 @@ FIELD_TABLES = [
     FieldTable("members", _("A member of a cluster, in JSON"), dataset.MEMBER_FIELDS),
     FieldTable("points", _("A cluster's point, in GeoJSON"), dataset.POINT_PROPERTIES),
     FieldTable("organisations", _("An organisation, in JSON"), dataset.ORGANISATION_FIELDS),
+    FieldTable("changes", _("A change, in the changes API"), dataset.CHANGE_FIELDS),
 ]
 
 
@@ -188,199 +213,6 @@ def filter_parameters():
         if name != "sort":
             parameters.append((name, item.label, getattr(item, "multiple", False)))
     return parameters
-
-
-@dataset.licensed
-@cached_page()
-def openapi(request):
-    """The JSON endpoints described in OpenAPI 3.1, their records from dataset's fields."""
-    return JsonResponse(openapi_document(request), json_dumps_params={"ensure_ascii": False})
-
-
-def openapi_document(request):
-    filters = [
-        {
-            "name": name,
-            "in": "query",
-            "description": str(label),
-            "schema": {"type": "array", "items": {"type": "string"}}
-            if repeatable
-            else {"type": "string"},
-            **({"style": "form", "explode": True} if repeatable else {}),
-        }
-        for name, label, repeatable in filter_parameters()
-    ]
-    filters.append(
-        {
-            "name": "sort",
-            "in": "query",
-            "description": "The order: by name, most recently updated first, or by country; "
-            "best match first when searching, unless asked.",
-            "schema": {"type": "string", "enum": ["name", "-updated", "country"]},
-        }
-    )
-    paging = [
-        {
-            "name": "page",
-            "in": "query",
-            "description": "The page, from 1.",
-            "schema": {"type": "integer", "minimum": 1},
-        },
-        {
-            "name": "page_size",
-            "in": "query",
-            "description": f"Records a page, {PAGE_SIZE} unless asked, at most {MAX_PAGE_SIZE}.",
-            "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
-        },
-    ]
-    return {
-        "openapi": "3.1.0",
-        "info": {
-            "title": "CSEI Directory open data",
-            "version": "1",
-            "description": str(DATASET_DESCRIPTION),
-            "license": {"name": settings.DATA_LICENSE_NAME, "url": settings.DATA_LICENSE},
-        },
-        "servers": [{"url": request.build_absolute_uri("/").rstrip("/")}],
-        "externalDocs": {"url": request.build_absolute_uri(reverse("data"))},
-        "paths": {
-            reverse("api:clusters_json"): get_operation(
-                "listClusters",
-                "The filtered clusters, a page at a time.",
-                [*filters, *paging],
-                "application/json",
-                page_of("clusters", "Cluster"),
-            ),
-            reverse("api:clusters_geojson"): get_operation(
-                "mapClusters",
-                "Every filtered cluster the map can place, as GeoJSON points.",
-                [
-                    *filters,
-                    {
-                        "name": "language",
-                        "in": "query",
-                        "description": "The language of the words (the kind of cluster, the "
-                        "country) and of the page addresses; English when not given.",
-                        "schema": {"enum": [code for code, _name in settings.LANGUAGES]},
-                    },
-                ],
-                "application/geo+json",
-                {"$ref": "#/components/schemas/PointCollection"},
-            ),
-            reverse("api:organisations_json"): get_operation(
-                "listOrganisations",
-                "The member organisations of the published clusters, a page at a time.",
-                [
-                    *(
-                        {"name": name, "in": "query", "schema": {"type": "string"}}
-                        for name in ("q", "type", "country", "clusters", "sort")
-                    ),
-                    *paging,
-                ],
-                "application/json",
-                page_of("organisations", "Organisation"),
-            ),
-        },
-        "components": {
-            "schemas": {
-                "Cluster": record_schema(
-                    dataset.CLUSTER_FIELDS,
-                    members={"type": "array", "items": {"$ref": "#/components/schemas/Member"}},
-                ),
-                "Member": record_schema(dataset.MEMBER_FIELDS),
-                "Organisation": record_schema(dataset.ORGANISATION_FIELDS),
-                "PointCollection": {
-                    "type": "object",
-                    "required": ["type", "features"],
-                    "properties": {
-                        "type": {"const": "FeatureCollection"},
-                        "features": {
-                            "type": "array",
-                            "items": {
-                                "type": "object",
-                                "properties": {
-                                    "type": {"const": "Feature"},
-                                    "geometry": {
-                                        "type": "object",
-                                        "properties": {
-                                            "type": {"const": "Point"},
-                                            "coordinates": {
-                                                "type": "array",
-                                                "items": {"type": "number"},
-                                                "description": "Longitude, latitude.",
-                                            },
-                                        },
-                                    },
-                                    "properties": {
-                                        "type": "object",
-                                        "properties": {
-                                            field.name: field.schema()
-                                            for field in dataset.POINT_PROPERTIES
-                                        },
-                                    },
-                                },
-                            },
-                        },
-                        **LICENSE_PROPERTIES,
-                    },
-                },
-            }
-        },
-    }
-
-
-LICENSE_PROPERTIES = {
-    "license": {"type": "string", "format": "uri", "description": "The data's licence."},
-    "attribution": {"type": "string", "description": "The credit to give when reusing it."},
-}
-
-
-def get_operation(operation_id, summary, parameters, media_type, schema):
-    return {
-        "get": {
-            "operationId": operation_id,
-            "summary": summary,
-            "parameters": parameters,
-            "responses": {
-                "200": {
-                    "description": summary,
-                    "headers": {
-                        "Link": {
-                            "description": 'The licence: <…>; rel="license".',
-                            "schema": {"type": "string"},
-                        }
-                    },
-                    "content": {media_type: {"schema": schema}},
-                }
-            },
-        }
-    }
-
-
-def page_of(member, schema):
-    address = {"type": ["string", "null"], "format": "uri"}
-    return {
-        "type": "object",
-        "required": ["count", "page", "pages", "page_size", "next", "previous", member],
-        "properties": {
-            "count": {"type": "integer", "description": "All the matching records."},
-            "page": {"type": "integer"},
-            "pages": {"type": "integer"},
-            "page_size": {"type": "integer"},
-            "next": address,
-            "previous": address,
-            member: {"type": "array", "items": {"$ref": f"#/components/schemas/{schema}"}},
-            **LICENSE_PROPERTIES,
-        },
-    }
-
-
-def record_schema(fields, **more):
-    return {
-        "type": "object",
-        "required": [field.name for field in fields],
-        "properties": {**{field.name: field.schema() for field in fields}, **more},
-    }
 
 
 @dataset.licensed

@@ -1,11 +1,13 @@
 from django.urls import path
 
 from clusters import (
+    changes,
     embeds,
     exports,
     feeds,
     map_data,
     open_data,
+    openapi,
     organisation_views,
     thematic_areas,
     views,
@@ -36,10 +38,11 @@ api_urlpatterns = [
     path("clusters.json", exports.clusters_json, name="clusters_json"),
     path("clusters.geojson", map_data.clusters_geojson, name="clusters_geojson"),
     path("organisations.json", organisation_views.organisations_json, name="organisations_json"),
+    path("changes.json", changes.changes_json, name="changes_json"),
     path("clusters/grid.geojson", map_data.clusters_grid, name="clusters_grid"),
     path("places.json", views.locate_place, name="locate_place"),
     path("cluster-names.json", views.cluster_names, name="cluster_names"),
-    path("openapi.json", open_data.openapi, name="openapi"),
+    path("openapi.json", openapi.openapi, name="openapi"),
     path("catalog.jsonld", open_data.catalog, name="catalog"),
 ]
 

@@ -29,6 +29,7 @@ urlpatterns = [
         name="sitemap_section",
     ),
     path("clusters/export.csv", exports.clusters_csv, name="export_csv"),
+    path("clusters/export.json", exports.clusters_json_file, name="export_json"),
     path("api/", include((api_urlpatterns, "api"))),
     path("", include(network_data_urlpatterns)),
     path("admin/", admin.site.urls),

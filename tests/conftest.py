@@ -29,9 +29,14 @@ hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default")
 
 
 def pytest_collection_modifyitems(config, items):
-    """Browser tests last: their transactional database is emptied after each of them,
-    which would take the seed away from the tests that read it."""
-    items.sort(key=lambda item: "browser" in item.path.parts)
+    """Browser tests and the other tests that commit last: their transactional database is
+    emptied after each of them, which would take the seed away from the tests that read it."""
+    items.sort(key=lambda item: "browser" in item.path.parts or commits(item))
+
+
+def commits(item):
+    marker = item.get_closest_marker("django_db")
+    return bool(marker and marker.kwargs.get("transaction"))
 
 
 @pytest.fixture(scope="session")

@@ -24,8 +24,10 @@ from clusters.models import (
     RESERVED_SLUGS,
     SEARCH_DOCUMENT,
     Cluster,
+    ClusterChange,
     FieldOfActivity,
     InnovationType,
+    JoinedThematicArea,
     MemberService,
     Membership,
     Organisation,
@@ -119,6 +121,10 @@ class DemoData:
         in_range = {"pk__gte": min(written), "pk__lte": max(written)}
         if self.writer.copy:
             Cluster.objects.filter(**in_range).update(search_document=SEARCH_DOCUMENT)
+        # Written in bulk, without signals: the changes API hears of them here, and their
+        # thematic areas are joined when they were published.
+        ClusterChange.objects.record(Cluster.objects.filter(**in_range), new=True)
+        JoinedThematicArea.objects.sync(Cluster.objects.filter(**in_range), by_publication=True)
         if self.writer.copy:
             # The planner's statistics still describe the tables before the COPY: without
             # fresh ones it scans every membership once an organisation below.

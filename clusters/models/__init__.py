@@ -2,6 +2,7 @@
 the rest of the project imports them from here."""
 
 from clusters.models.addresses import SlugRedirect, history_ids
+from clusters.models.changes import ClusterChange
 from clusters.models.clusters import (
     DERIVED_FIELDS,
     RESERVED_SLUGS,
@@ -18,6 +19,7 @@ from clusters.models.derived import (
     derived_columns,
 )
 from clusters.models.descriptions import ClusterDescription
+from clusters.models.joined_areas import JoinedThematicArea
 from clusters.models.organisations import (
     EARLIEST_FOUNDING_YEAR,
     Membership,
@@ -33,8 +35,8 @@ __all__ = [
     "CURRENT_VALUE_MAX_LENGTH", "DERIVED_FIELDS", "EARLIEST_FOUNDING_YEAR",
     "MEMBER_COUNT_FIELDS", "RESERVED_SLUGS",
     "REVIEW_REASONS", "SEARCHED_FIELDS", "SEARCHED_TAXONOMIES", "SEARCH_DOCUMENT",
-    "STALE_AFTER", "Cluster", "ClusterDescription", "ClusterQuerySet", "CorrectionSuggestion",
-    "FieldOfActivity", "InnovationType",
+    "STALE_AFTER", "Cluster", "ClusterChange", "ClusterDescription", "ClusterQuerySet",
+    "CorrectionSuggestion", "FieldOfActivity", "InnovationType", "JoinedThematicArea",
     "MemberService", "Membership", "Organisation", "OrganisationQuerySet",
     "OrganisationRedirect", "SlugRedirect",
     "Term", "current_year", "derived_columns", "history_ids", "review_conditions",

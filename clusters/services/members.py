@@ -3,7 +3,7 @@
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from clusters.models import Cluster, Membership, Organisation
+from clusters.models import Cluster, ClusterChange, Membership, Organisation
 from core.page_cache import directory_changed
 
 
@@ -56,6 +56,8 @@ def set_memberships(rows_by_cluster, reason=""):
         default_change_reason=reason,
     )
     clusters.refresh_derived()
+    # Memberships written in bulk send no signal: the changes API hears of them here.
+    ClusterChange.objects.record(clusters)
     Organisation.objects.filter(
         pk__in={organisation_id for _cluster_id, organisation_id in roles.keys() | current.keys()}
     ).refresh_cluster_counts()
@@ -103,7 +105,9 @@ def organisations_for(rows, reason=""):
         bulk_update_with_history(
             improved, Organisation, ["type", "website"], default_change_reason=reason
         )
-        Cluster.objects.filter(memberships__organisation__in=improved).refresh_derived()
+        with_them = Cluster.objects.filter(memberships__organisation__in=improved)
+        with_them.refresh_derived()
+        ClusterChange.objects.record(with_them)
     return found
 
 

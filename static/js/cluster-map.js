@@ -30,8 +30,8 @@
   var request = null;
   // The view the grid on the map was made for: a view inside it needs no new one.
   var gridView = null;
-  // An embedded map may be asked for a view (data-bbox: west,south,east,north): it shows
-  // that, not the extent of the clusters.
+  // A map may be asked for a box (data-bbox: west,south,east,north, the filters' bbox): it
+  // frames that, not the extent of the clusters, and asks only for the clusters inside it.
   var asked = (element.getAttribute("data-bbox") || "").split(",").map(Number);
   var askedView =
     asked.length === 4 ? L.latLngBounds([asked[1], asked[0]], [asked[3], asked[2]]) : null;
@@ -158,16 +158,24 @@
     }
     // Half a view more on each side, so that a small move needs no new grid.
     var wider = view.pad(0.5);
+    // Inside the box asked for, if any: the grid's box is also the filters' bbox.
+    var edges = askedView || L.latLngBounds([-90, -180], [90, 180]);
     var bbox = [
-      Math.max(wider.getWest(), -180),
-      Math.max(wider.getSouth(), -90),
-      Math.min(wider.getEast(), 180),
-      Math.min(wider.getNorth(), 90),
-    ].map(function (degrees) {
-      return degrees.toFixed(3);
-    });
+      Math.max(wider.getWest(), edges.getWest()),
+      Math.max(wider.getSouth(), edges.getSouth()),
+      Math.min(wider.getEast(), edges.getEast()),
+      Math.min(wider.getNorth(), edges.getNorth()),
+    ];
     // Set at once, so that the same view asked again while this loads asks nothing.
     gridView = { zoom: zoom, bounds: wider };
+    if (bbox[0] >= bbox[2] || bbox[1] >= bbox[3]) {
+      // Moved away from the box: nothing to show there.
+      show(L.layerGroup());
+      return;
+    }
+    bbox = bbox.map(function (degrees) {
+      return degrees.toFixed(3);
+    });
     load(address("data-grid-url", { zoom: zoom, bbox: bbox.join(",") }))
       .then(drawCells)
       .catch(function (error) {

@@ -2,7 +2,9 @@
 
 import pytest
 from bs4 import BeautifulSoup
+from django.http import QueryDict
 
+from clusters.filters import ClusterFilter
 from clusters.models import Cluster, Membership, Organisation
 from tests.pages import follow, get_page, query_of
 from themes.models import ThematicArea
@@ -351,3 +353,29 @@ def test_a_cluster_is_placed_as_exactly_as_its_data_allows(client, empty_directo
     assert names(client, "precision=region") == ["Region"]
     assert names(client, "precision=country") == ["Country only, but a town was named"]
     assert names(client, "precision=none") == ["Nowhere"]
+
+
+def test_the_box_keeps_the_clusters_the_map_places_inside_it(client, empty_directory, make_cluster):
+    make_cluster(name="Lyon", latitude=45.76, longitude=4.84)
+    make_cluster(name="France, by its country's point", country="FR")
+    make_cluster(name="Helsinki", country="FI", latitude=60.17, longitude=24.94)
+    make_cluster(name="Nowhere", country="")
+
+    assert names(client, "bbox=-5.5,41,10,51.5") == ["France, by its country's point", "Lyon"]
+    assert names(client, "bbox=-5.5,41,10,51.5&country=FI") == []
+    assert names(client, "bbox=20,55,30,65") == ["Helsinki"]
+    # One that cannot be read narrows nothing.
+    assert len(names(client, "bbox=30,65,20,55")) == 4
+
+
+def test_the_box_is_a_filter_of_the_one_filter_object(empty_directory, make_cluster):
+    lyon = make_cluster(name="Lyon", latitude=45.76, longitude=4.84)
+    make_cluster(name="Helsinki", country="FI", latitude=60.17, longitude=24.94)
+
+    filterset = ClusterFilter(
+        QueryDict("bbox=-5.5,41,10,51.5"),
+        queryset=Cluster.objects.published().with_map_precision(),
+        terms=ClusterFilter.linked_terms(),
+    )
+
+    assert [cluster.pk for cluster in filterset.qs] == [lyon.pk]

@@ -55,6 +55,18 @@ def test_the_whole_csv_is_the_published_clusters_read_from_its_file(anonymous, s
     assert parse_http_date(response["Last-Modified"]) == int(stored.built_at.timestamp())
 
 
+def test_the_whole_json_is_read_from_its_file(anonymous, seed, data_files):
+    response = anonymous.get("/clusters/export.json")
+
+    assert response.status_code == 200
+    assert not response.streaming
+    assert response["Content-Disposition"] == 'attachment; filename="csei-clusters.json"'
+    document = json.loads(response.content)
+    assert len(document["clusters"]) == Cluster.objects.published().count()
+    stored = DataFile.objects.get(name="clusters.json")
+    assert gzip.decompress(stored.body) == response.content
+
+
 def test_a_file_once_built_is_read_in_two_queries(
     anonymous, seed, data_files, django_assert_num_queries
 ):

@@ -1,7 +1,7 @@
 """The map, the list and a cluster's card framed by other sites: "Embed this" gives the code,
 the embeds show the same clusters as the site, and only they may be framed."""
 
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
@@ -71,13 +71,74 @@ def test_the_embedded_list_takes_a_box_and_pages_within_the_frame(seed, anonymou
         assert set(card_names(second)) | shown == set(inside)
 
 
-def test_a_box_that_cannot_be_read_is_left_out_and_said(seed, anonymous):
-    embed = get_page(anonymous, "/embed/list/?country=FR&bbox=north-of-here")
+BAD_BOXES = [
+    "north-of-here", "1,2,3", "a,b,c,d", "10,0,0,10", "0,10,10,0", "nan,0,10,10",
+    "0,0,10,10,10", "1e999,0,10,10", ",,,",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("box", BAD_BOXES)
+def test_a_box_that_cannot_be_read_is_left_out_and_said(seed, anonymous, box):
+    embed = get_page(anonymous, "/embed/list/?" + urlencode({"country": "FR", "bbox": box}))
     assert embed.soup.h1.get_text(strip=True) == "9 clusters"
-    assert "The box in this address was left out" in embed.text
-    assert (
-        "The box in this address was left out" in get_page(anonymous, "/embed/map/?bbox=1,2,3").text
-    )
+    assert "Inside the box west,south,east,north, in degrees" in embed.text
+    assert "were left out" in get_page(anonymous, "/embed/map/?" + urlencode({"bbox": box})).text
+    for address in ("/clusters/", "/clusters/map/", "/api/clusters.json", "/clusters/feed.atom"):
+        assert anonymous.get(address, {"bbox": box}).status_code == 200
+
+
+def inside(box):
+    """The published clusters the map places inside the box (west, south, east, north)."""
+    west, south, east, north = box
+    return {
+        cluster.name
+        for cluster in Cluster.objects.published()
+        if (point := map_point(cluster.latitude, cluster.longitude, cluster.country))
+        and west <= point[1] <= east
+        and south <= point[0] <= north
+    }
+
+
+def test_the_embedded_map_frames_the_box_and_shows_only_the_clusters_inside(
+    seed, anonymous, make_cluster
+):
+    make_cluster(name="Helsinki test", country="FI", latitude=60.17, longitude=24.94)
+    embed = get_page(anonymous, f"/embed/map/?bbox={FRANCE}")
+    france = inside((-5.5, 41, 10, 51.5))
+
+    summary = embed.soup.select_one("[data-listing-part=map-summary]")
+    assert summary["data-placed"] == str(len(france))
+    # What the map's script asks for: the points of these filters, the box among them.
+    points = anonymous.get(f"/api/clusters.geojson?{summary['data-query']}").json()
+    assert {feature["properties"]["name"] for feature in points["features"]} == france
+    assert embed.soup.select_one("#cluster-map")["data-bbox"] == "-5.5,41.0,10.0,51.5"
+
+
+@pytest.mark.parametrize(
+    "address", ["/clusters/", "/api/clusters.json", "/clusters/export.csv", "/clusters/feed.atom"]
+)
+def test_the_box_is_one_of_the_filters_the_list_the_map_and_the_exports_share(
+    seed, anonymous, address
+):
+    baltic = (9, 53, 30, 66)
+    query = {"bbox": ",".join(map(str, baltic))}
+    listing = anonymous.get("/clusters/", query)
+    names = {cluster.name for cluster in listing.context["listing"].clusters}
+
+    assert names == inside(baltic)
+    assert anonymous.get(address, query).status_code == 200
+    if address == "/api/clusters.json":
+        assert {record["name"] for record in anonymous.get(address, query).json()["clusters"]} == (
+            names
+        )
+
+
+def test_the_list_says_it_keeps_to_a_box_and_links_to_the_list_without_it(seed, anonymous):
+    page = get_page(anonymous, f"/clusters/?country=FR&bbox={FRANCE}")
+
+    [chip] = [link for link in page.soup.select("a.chip") if "Inside the box" in link.text]
+    assert "-5.5, 41, 10, 51.5" in chip.text
+    assert follow(anonymous, page, chip).context["listing"].query_string == "country=FR"
 
 
 def test_the_map_gives_the_code_of_an_embedded_map_of_the_same_filters(seed, anonymous):

@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from clusters import exports
 from clusters.exports import EXPORT_FIELDS, MAX_PAGE_SIZE, PAGE_SIZE
 from clusters.models import Cluster, FieldOfActivity
+from tests.pages import get_page
 from themes.models import ThematicArea
 
 CSV = "/clusters/export.csv"
@@ -470,6 +471,48 @@ def test_the_csv_is_streamed_a_chunk_of_rows_at_a_time(anonymous, empty_director
     assert b"cluster-0/" in first_row
     assert len(rest) == 29
     assert read_for_the_first_row < len(queries)
+
+
+def test_the_json_file_holds_the_csvs_records_for_the_lists_filters(anonymous, seed):
+    page = get_page(anonymous, "/clusters/?country=FI")
+    link = page.soup.select_one(".downloads a[href^='/clusters/export.json']")
+
+    response = anonymous.get(link["href"])
+
+    assert response.streaming
+    assert response["Content-Disposition"] == 'attachment; filename="csei-clusters.json"'
+    assert response["Link"].endswith('rel="license"')
+    document = json.loads(b"".join(response.streaming_content))
+    assert document["license"] and document["attribution"]
+    finnish = Cluster.objects.published().filter(country="FI")
+    assert sorted(record["name"] for record in document["clusters"]) == sorted(
+        finnish.values_list("name", flat=True)
+    )
+    csv_records = {row["url"]: row for row in csv_rows(anonymous, "?country=FI")}
+    for record in document["clusters"]:
+        assert list(record) == EXPORT_FIELDS
+        in_csv = csv_records[record["url"]]
+        assert record["name"] == in_csv["name"]
+        assert "; ".join(record["fields_of_activity"]) == in_csv["fields_of_activity"]
+
+
+def test_the_json_file_is_sent_a_chunk_of_records_at_a_time(
+    anonymous, empty_directory, monkeypatch
+):
+    monkeypatch.setattr(exports, "CHUNK_SIZE", 10)
+    make_many_clusters(25)
+
+    response = anonymous.get("/clusters/export.json?country=FR")
+
+    chunks = list(response.streaming_content)
+    assert len(chunks) == 1 + 3, "the licence, then a chunk of ten, ten and five"
+    assert len(json.loads(b"".join(chunks))["clusters"]) == 25
+
+
+def test_an_empty_json_file_is_well_formed(anonymous, empty_directory):
+    response = anonymous.get("/clusters/export.json?country=FR")
+
+    assert json.loads(b"".join(response.streaming_content))["clusters"] == []
 
 
 def test_an_address_that_downloads_the_csv_too_often_is_asked_to_wait(

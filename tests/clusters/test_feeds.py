@@ -3,12 +3,13 @@ of the case studies: what a feed reader reads, announced by the pages they follo
 
 import feedparser
 import pytest
+import time_machine
 
 from cases.models import CaseStudy
 from clusters.models import Cluster
-from clusters.services import moderation
+from clusters.services import join_requests, moderation
 from tests.pages import get_page
-from themes.models import ThematicArea
+from themes.models import JoinRequest, ThematicArea
 
 pytestmark = pytest.mark.usefixtures("seed")
 
@@ -100,6 +101,37 @@ def test_a_thematic_areas_page_announces_the_feed_of_its_clusters(client):
 
     expected = {cluster.get_absolute_url() for cluster in area.clusters.published()}
     assert {entry.link.removeprefix("http://testserver") for entry in feed.entries} == expected
+
+
+def test_a_thematic_areas_feed_lists_its_clusters_by_the_day_each_joined_it(client, make_cluster):
+    area = ThematicArea.objects.public().first()
+    area.clusters.clear()
+    with time_machine.travel("2024-01-10 12:00Z", tick=False):
+        old = make_cluster(name="Known for years")
+    with time_machine.travel("2025-03-01 12:00Z", tick=False):
+        recent = make_cluster(name="Published lately")
+        area.clusters.add(recent)
+    with time_machine.travel("2025-06-01 12:00Z", tick=False):
+        # Through staff's acceptance of its request, as through any other way to join.
+        join_requests.accept(
+            JoinRequest.objects.filter(
+                pk=JoinRequest.objects.create(
+                    thematic_area=area, cluster=old, email="old@example.org"
+                ).pk
+            )
+        )
+
+    feed = read_feed(client, f"/themes/{area.slug}/feed.atom")
+
+    assert [entry.title for entry in feed.entries] == ["Known for years", "Published lately"]
+    assert [entry.published[:10] for entry in feed.entries] == ["2025-06-01", "2025-03-01"]
+
+    # Leaving the area and joining again dates it by the new joining.
+    with time_machine.travel("2025-09-01 12:00Z", tick=False):
+        recent.thematic_areas.remove(area)
+        area.clusters.add(recent)
+    feed = read_feed(client, f"/themes/{area.slug}/feed.atom")
+    assert [entry.title for entry in feed.entries] == ["Published lately", "Known for years"]
 
 
 def test_the_case_studies_page_announces_their_feed(client):

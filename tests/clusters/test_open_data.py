@@ -22,6 +22,7 @@ EXPORTS = [
     "/api/clusters.geojson?country=FR",
     "/api/clusters/grid.geojson?zoom=3",
     "/api/organisations.json",
+    "/api/changes.json",
 ]
 DCAT = "http://www.w3.org/ns/dcat#"
 DCT = "http://purl.org/dc/terms/"
@@ -80,9 +81,11 @@ def test_the_footer_leads_to_the_data_page_and_it_to_each_download(seed, anonymo
     }
     assert downloads == {
         "CSV": "/clusters/export.csv",
+        "JSON, one file": "/clusters/export.json",
         "JSON": "/api/clusters.json",
         "GeoJSON": "/api/clusters.geojson",
         "Organisations (JSON)": "/api/organisations.json",
+        "Changes (JSON)": "/api/changes.json",
     }
     for address in downloads.values():
         assert anonymous.get(address).status_code == 200
@@ -160,6 +163,7 @@ def test_the_openapi_document_is_valid_and_describes_what_the_api_answers(seed, 
         "/api/clusters.json",
         "/api/clusters.geojson",
         "/api/organisations.json",
+        "/api/changes.json",
     }
 
     def answer_fits(path, media_type, answer):
@@ -184,6 +188,7 @@ def test_the_openapi_document_is_valid_and_describes_what_the_api_answers(seed, 
         "application/json",
         anonymous.get("/api/organisations.json").json(),
     )
+    answer_fits("/api/changes.json", "application/json", anonymous.get("/api/changes.json").json())
     # And it would notice a record that is not as described.
     wrong = anonymous.get("/api/clusters.json").json()
     wrong["clusters"][0]["location_precision"] = "street"
@@ -199,7 +204,7 @@ def test_the_openapi_filters_are_the_lists(seed, anonymous):
     }
     assert names == {
         "q", "country", "precision", "model", "legal_structure", "field", "theme",
-        "member_type", "eccp", "activity", "sort", "page", "page_size",
+        "member_type", "eccp", "activity", "bbox", "sort", "page", "page_size",
     }  # fmt: skip
 
 
@@ -220,7 +225,7 @@ def test_the_dcat_catalogue_is_json_ld_with_a_dataset_and_a_distribution_per_for
     assert catalogue[DCAT + "dataset"] == [{"@id": dataset["@id"]}]
     assert dataset[DCT + "title"][0]["@value"]
     distributions = of_type(DCAT + "Distribution")
-    assert len(distributions) == 4
+    assert len(distributions) == 6
     assert {d["@id"] for d in distributions} == {d["@id"] for d in dataset[DCAT + "distribution"]}
     media_types = set()
     for distribution in distributions:

@@ -8,6 +8,7 @@ from django.db import transaction
 from cases.models import CaseStudy
 from clusters.models import (
     Cluster,
+    ClusterChange,
     FieldOfActivity,
     InnovationType,
     MemberService,
@@ -119,6 +120,8 @@ class Command(BaseCommand):
                     Cluster.objects.filter(pk=cluster.pk).update(**changes)
                     corrected.append(cluster.pk)
         Cluster.objects.filter(pk__in=corrected).refresh_derived()
+        # Corrected by update(), which sends no signal: the changes API hears of them here.
+        ClusterChange.objects.record(Cluster.objects.filter(pk__in=corrected))
         return created, len(corrected)
 
     def corrections(self, cluster, values):
