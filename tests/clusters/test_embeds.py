@@ -8,7 +8,7 @@ from bs4 import BeautifulSoup
 
 from clusters.models import Cluster
 from core.places import map_point
-from tests.pages import follow, get_page
+from tests.pages import follow, get_page, submit
 
 SITE_URL = "http://127.0.0.1:8000"
 FRANCE = "-5.5,41,10,51.5"
@@ -139,6 +139,14 @@ def test_the_list_says_it_keeps_to_a_box_and_links_to_the_list_without_it(seed, 
     [chip] = [link for link in page.soup.select("a.chip") if "Inside the box" in link.text]
     assert "-5.5, 41, 10, 51.5" in chip.text
     assert follow(anonymous, page, chip).context["listing"].query_string == "country=FR"
+    # Choosing another filter keeps the box.
+    filters = page.soup.find("form", id="cluster-filters")
+    assert submit(anonymous, page, filters, {"model": "ptce"}).response.context["listing"].bbox == (
+        -5.5,
+        41,
+        10,
+        51.5,
+    )
 
 
 def test_the_map_gives_the_code_of_an_embedded_map_of_the_same_filters(seed, anonymous):
