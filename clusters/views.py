@@ -13,11 +13,11 @@ from clusters.forms import (
     CorrectionSuggestionForm,
     ManageLinkRequestForm,
     OtherLanguagesForm,
-    member_formset,
 )
 from clusters.geocoding import locate
 from clusters.listing import PARAMETERS, ClusterListing
 from clusters.map_data import GRID_ABOVE
+from clusters.member_forms import member_formset
 from clusters.models import Cluster, SlugRedirect
 from clusters.organisations import sharing_members
 from clusters.services import corrections, registration, self_service

@@ -14,8 +14,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.i18n import JavaScriptCatalog
 
-from clusters.forms import MAX_MEMBERS
 from clusters.geocoding import country_names
+from clusters.member_forms import MAX_MEMBERS
 from clusters.models import Cluster
 from clusters.structured_data import website_json_ld
 from core.page_cache import cached_page

@@ -7,7 +7,7 @@ import pytest
 from bs4 import BeautifulSoup
 from gunicorn import util
 
-from clusters.forms import MAX_MEMBERS
+from clusters.member_forms import MAX_MEMBERS
 from clusters.models import Cluster
 from csei.gunicorn import use_site_pages
 from tests.clusters.test_register import VALID, registration_page
