@@ -21,6 +21,7 @@ from clusters.models import (
 )
 from core.forms import ConsentField, HoneypotMixin, PublicFormMixin
 from core.text import fold
+from core.vocabulary import translated
 from themes.models import ThematicArea
 
 # One sentence each, so that a person can tell the models apart.
@@ -142,6 +143,9 @@ class ClusterDetailsForm(PublicFormMixin, forms.ModelForm):
             ("innovation_types", InnovationType),
         ]:
             self.fields[name].queryset = model.objects.all()
+        for name in ("thematic_areas", "fields_of_activity", "services", "innovation_types"):
+            # In the page's language; the English, marked so, where there is no translation.
+            self.fields[name].label_from_instance = lambda term: translated(term, "name")
         if self.instance.pk:
             self.initial["country"] = self.instance.country.code
         else:

@@ -10,7 +10,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.test import Client
 
-from clusters.models import Cluster, CorrectionSuggestion
+from clusters.models import Cluster, CorrectionSuggestion, FieldOfActivity
 from clusters.services.members import set_members
 from clusters.services.self_service import manage_url
 from tests.clusters.test_admin import change_form
@@ -278,3 +278,15 @@ def test_a_proposed_area_and_a_join_request_keep_the_language_they_were_sent_in(
     assert join_request.language == "pl"
     [received] = mail.outbox
     assert received.subject.startswith("Twoja prośba o dołączenie: ")
+
+
+def test_the_forms_name_the_vocabulary_in_the_pages_language(client):
+    page = get_page(client, "/fr/clusters/register/")
+
+    area = ThematicArea.objects.get(slug="skills")
+    box = page.soup.select_one(f"input[name=thematic_areas][value='{area.pk}']")
+    assert box.find_parent("label").get_text(strip=True) == area.name_fr
+    untranslated = FieldOfActivity.objects.create(name="Beekeeping")
+    page = get_page(client, "/fr/clusters/register/")
+    box = page.soup.select_one(f"input[name=fields_of_activity][value='{untranslated.pk}']")
+    assert box.find_parent("label").select_one("[lang=en]").get_text() == "Beekeeping"
