@@ -208,6 +208,10 @@ def site_environment(server):
         "LOG_LEVEL": "WARNING",
         # The mix downloads the export hundreds of times from one address.
         "EXPORT_RATE_LIMIT": "100000/h",
+        # No worker runs beside the benchmark's server: the whole downloads are built by the
+        # first request of the directory's version, as a worker would build them once,
+        # rather than never (then each download would be built for its request).
+        "TASK_QUEUE": "immediate",
     }
 
 
