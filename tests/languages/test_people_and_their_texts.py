@@ -14,6 +14,7 @@ from clusters.models import Cluster, CorrectionSuggestion, FieldOfActivity
 from clusters.services.members import set_members
 from clusters.services.self_service import manage_url
 from tests.clusters.test_admin import change_form
+from tests.clusters.test_manage import edit_form
 from tests.clusters.test_register import VALID
 from tests.pages import form_fields, get_page, submit
 from tests.themes.test_themes_participation import PROPOSAL
@@ -169,10 +170,6 @@ def contact():
         ],
     )
     return cluster
-
-
-def edit_form(page):
-    return page.soup.find("input", attrs={"value": "update"}).find_parent("form")
 
 
 def test_through_its_link_a_cluster_adds_its_description_in_another_language(client, contact):
