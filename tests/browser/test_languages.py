@@ -4,7 +4,6 @@ laptop's, in both languages."""
 
 import re
 
-import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
@@ -26,17 +25,16 @@ PAGE_KINDS = [
 ]
 
 
-@pytest.mark.parametrize("language", ["fr", "pl"])
-def test_each_kind_of_page_is_accessible_and_fits_in_french_and_polish(
-    seeded, page, visit, language
+# One walk for both languages, and German's longest words with them: each test of the
+# browser loads the seed and empties the tables again, some seconds each.
+def test_each_kind_of_page_is_accessible_and_fits_in_french_and_polish_and_a_phone_in_german(
+    seeded, page, visit
 ):
-    for path in PAGE_KINDS:
-        visit(page, f"/{language}{path}", width=375)
-        assert page.locator("html").get_attribute("lang") == language
-        visit(page, f"/{language}{path}")
-
-
-def test_the_home_page_the_list_and_the_form_fit_a_phone_in_german(seeded, page, visit):
+    for language in ("fr", "pl"):
+        for path in PAGE_KINDS:
+            visit(page, f"/{language}{path}", width=375)
+            assert page.locator("html").get_attribute("lang") == language
+            visit(page, f"/{language}{path}")
     for path in ("/de/", "/de/clusters/", "/de/clusters/register/"):
         visit(page, path, width=375)
 
