@@ -284,13 +284,17 @@ def sharing_members(cluster, at_most=SHARING_NAMED):
 
 
 def members_of(cluster_ids):
-    """{cluster id: [membership]} of these clusters, each with its organisation: one query."""
+    """{cluster id: [(name, slug, type, country, role, since)]} of these clusters' members,
+    read as values: one query, a page of a hundred clusters names some fifteen hundred."""
     found = {}
     memberships = (
         Membership.objects.filter(cluster__in=cluster_ids)
-        .select_related("organisation")
         .order_by("cluster_id", "organisation__name_key", "pk")
-    )
-    for membership in memberships:
-        found.setdefault(membership.cluster_id, []).append(membership)
+        .values_list(
+            "cluster_id", "organisation__name", "organisation__slug", "organisation__type",
+            "organisation__country", "role", "since",
+        )
+    )  # fmt: skip
+    for cluster_id, *member in memberships:
+        found.setdefault(cluster_id, []).append(member)
     return found
