@@ -136,9 +136,7 @@ def test_it_tolerates_small_typos(client):
     assert search(client, "torino sociel") == ["Torino Social Impact"]
 
 
-def test_it_ranks_a_name_match_above_a_description_match_on_every_database(
-    client, make_cluster
-):
+def test_it_ranks_a_name_match_above_a_description_match_on_every_database(client, make_cluster):
     make_cluster(name="Alpha Partnership", description="Works with the Circularium in Brussels.")
     assert search(client, "circularium") == ["Circularium", "Alpha Partnership"]
 
