@@ -10,17 +10,14 @@ from datetime import timedelta
 import pytest
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.db.models.functions import ExtractYear
-from django.http import QueryDict
 from django.utils import timezone
 from hypothesis import given
-from hypothesis import strategies as st
 
-from clusters.filters import ClusterFilter
 from clusters.models import MEMBER_COUNT_FIELDS, Cluster
 from network.statistics import MEMBER_TYPES, Statistics
-from tests.properties.test_facet_counts import SEARCHES, choices, generated_clusters
+from tests.properties.listing_queries import choices, list_queries
 
-__all__ = ["generated_clusters"]
+pytestmark = pytest.mark.usefixtures("generated_clusters")
 
 
 def counted_in_sql(clusters):
@@ -57,25 +54,8 @@ def counted_in_sql(clusters):
 
 @pytest.mark.django_db
 def test_the_charts_add_up_what_the_database_counts():
-    offered = choices()
-    facets = dict(ClusterFilter(terms=ClusterFilter.linked_terms()).facets())
-
-    @given(
-        search=st.sampled_from(SEARCHES),
-        chosen=st.fixed_dictionaries(
-            {},
-            optional={
-                name: st.lists(st.sampled_from(values), min_size=1, max_size=2, unique=True)
-                for name, values in offered.items()
-            },
-        ),
-    )
-    def check(search, chosen):
-        query = QueryDict(mutable=True)
-        if search:
-            query["q"] = search
-        for name, values in chosen.items():
-            query.setlist(name, values if facets[name].multiple else values[:1])
+    @given(query=list_queries(choices(), most_values=2))
+    def check(query):
         statistics = Statistics(query)
 
         counts, composition, years = counted_in_sql(statistics.listing.clusters.order_by())
