@@ -114,6 +114,8 @@ class Chart:
     notes: list = field(default_factory=list)
     # The heading of the table's and the CSV's count column.
     counted: str = _("Clusters")
+    # The heading of the table's first column: what its rows are.
+    row_heading: str = ""
     kind: str = "bars"
     drawing: object = None
 
@@ -278,6 +280,7 @@ class Statistics:
             notes,
             kind="map",
             drawing=drawing,
+            row_heading=_("Country"),
         )
 
     def by_choice(self, slug, parameter, title, choices):
@@ -294,7 +297,15 @@ class Statistics:
         notes = []
         if parameter == "model":
             notes.append(_("“Other” counts the clusters whose model is not known too."))
-        return Chart(slug, title, sentence, rows, notes, drawing=bar_chart(self.bars(rows)))
+        return Chart(
+            slug,
+            title,
+            sentence,
+            rows,
+            notes,
+            drawing=bar_chart(self.bars(rows)),
+            row_heading=self.listing.filterset.filters[parameter].label,
+        )
 
     def bars(self, rows):
         return [(row.label, row.count, row.link) for row in rows]
@@ -321,6 +332,7 @@ class Statistics:
             rows,
             notes,
             drawing=bar_chart(self.bars(rows)),
+            row_heading=_("Field of activity"),
         )
 
     def members(self):
@@ -423,6 +435,7 @@ class Statistics:
             ),
             rows,
             drawing=bar_chart(self.bars(rows)),
+            row_heading=_("Last verified"),
         )
 
     def timeline(self):
@@ -445,4 +458,5 @@ class Statistics:
             ),
             rows,
             drawing=bar_chart(self.bars(rows)),
+            row_heading=_("When added"),
         )

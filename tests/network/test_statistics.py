@@ -55,6 +55,9 @@ def test_every_chart_has_a_title_a_sentence_a_picture_a_table_and_a_csv(anonymou
             svg = section.find("svg", attrs={"role": "img"})
             assert svg.title.get_text() == section.h2.get_text(), slug
             assert section.select_one("table caption"), slug
+        # Each column of its table says what it holds.
+        headings = [th.get_text(strip=True) for th in section.select("table thead th")]
+        assert all(headings), (slug, headings)
         link = section.select_one(".chart__download a")
         assert link["href"] == f"/statistics/{slug}.csv"
 
