@@ -26,7 +26,6 @@ import json
 import math
 import os
 import random
-import secrets
 import shutil
 import statistics
 import subprocess
@@ -36,7 +35,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
-from bench.serving import READY, ROOT, manage, serve, wrk_script
+from bench.serving import READY, ROOT, manage, serve, site_environment, wrk_script
 
 OUTPUT = ROOT / "var" / "bench"
 # Two connections a worker, so that no worker waits for wrk between requests.
@@ -147,6 +146,17 @@ end
 """
 
 
+# What this tool sets beyond bench.serving.site_environment.
+SITE_SETTINGS = {
+    # The mix downloads the export hundreds of times from one address.
+    "EXPORT_RATE_LIMIT": "100000/h",
+    # No worker runs beside the benchmark's server: the whole downloads are built by the
+    # first request of the directory's version, as a worker would build them once,
+    # rather than never (then each download would be built for its request).
+    "TASK_QUEUE": "immediate",
+}
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
@@ -176,7 +186,7 @@ def main():
 
     started = time.monotonic()
     OUTPUT.mkdir(parents=True, exist_ok=True)
-    environment = site_environment(server)
+    environment = site_environment(server, **SITE_SETTINGS)
     manage(environment, "collectstatic", "--no-input", "--verbosity", "0")
     results = {
         "settings": {
@@ -197,24 +207,6 @@ def main():
     print(f"Written to {OUTPUT / 'results.json'} and {OUTPUT / 'results.md'}.")
 
 
-def site_environment(server):
-    return {
-        **os.environ,
-        "DATABASE_URL": server,
-        "DEBUG": "false",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "false",
-        "LOG_LEVEL": "WARNING",
-        # The mix downloads the export hundreds of times from one address.
-        "EXPORT_RATE_LIMIT": "100000/h",
-        # No worker runs beside the benchmark's server: the whole downloads are built by the
-        # first request of the directory's version, as a worker would build them once,
-        # rather than never (then each download would be built for its request).
-        "TASK_QUEUE": "immediate",
-    }
-
-
 def bench_database(server, size, prefix="csei_bench"):
     """The URL of <prefix>_<size>, holding `size` generated clusters: kept from an
     earlier run and migrated when it is complete (generate_demo_data writes all or
@@ -224,7 +216,7 @@ def bench_database(server, size, prefix="csei_bench"):
     parts = urlsplit(server)
     name = f"{prefix}_{size // 1000}k" if size % 1000 == 0 else f"{prefix}_{size}"
     url = urlunsplit(parts._replace(path=f"/{name}"))
-    environment = site_environment(url)
+    environment = site_environment(url, **SITE_SETTINGS)
     with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as admin:
         if admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
             manage(environment, "migrate", "--no-input", "--verbosity", "0")

@@ -39,7 +39,7 @@ import psycopg
 from bs4 import BeautifulSoup
 
 from bench.fault import NAME_PREFIX, ThrowawayPostgres, Visitor, port_is_open
-from bench.serving import ROOT, manage, wrk_script
+from bench.serving import ROOT, manage, site_environment, wrk_script
 from tests.pages import form_fields
 
 BALANCER_PORT = 8200
@@ -127,6 +127,17 @@ end
 """
 
 
+# What this tool sets beyond bench.serving.site_environment.
+SITE_SETTINGS = {
+    "CLIENT_IP_HEADER": "X-Real-IP",
+    "TASK_QUEUE": "database",
+    # The worker sends to nowhere; the queue says what it sent.
+    "EMAIL_URL": "",
+    "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
+    "STAFF_EMAILS": "staff@example.org",
+}
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=8, help="Of load in each step.")
@@ -145,7 +156,7 @@ def main():
         primary = ThrowawayPostgres(PRIMARY_PORT)
         stack.enter_context(primary.running())
         url = primary.create("csei")
-        environment = site_environment(url)
+        environment = site_environment(url, **SITE_SETTINGS)
         manage(environment, "collectstatic", "--no-input", "--verbosity", "0")
         manage(environment, "migrate", "--no-input", "--verbosity", "0")
         manage(environment, "load_seed", "--verbosity", "0")
@@ -187,26 +198,6 @@ def main():
             print(f"The worker stopped:\n{(folder / 'worker.log').read_text()[-2000:]}")
     failed = report(run, lost, mail, options)
     sys.exit(1 if failed else 0)
-
-
-def site_environment(database_url):
-    return {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "DEBUG": "false",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "false",
-        "CSRF_COOKIE_SECURE": "false",
-        "SESSION_COOKIE_SECURE": "false",
-        "CLIENT_IP_HEADER": "X-Real-IP",
-        "TASK_QUEUE": "database",
-        # The worker sends to nowhere; the queue says what it sent.
-        "EMAIL_URL": "",
-        "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
-        "STAFF_EMAILS": "staff@example.org",
-        "LOG_LEVEL": "WARNING",
-    }
 
 
 def make_staff(environment):

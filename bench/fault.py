@@ -16,7 +16,6 @@ import glob
 import http.client
 import os
 import re
-import secrets
 import shutil
 import socket
 import subprocess
@@ -32,7 +31,7 @@ from urllib.parse import urlencode
 import psycopg
 from bs4 import BeautifulSoup
 
-from bench.serving import free_port, manage, serve
+from bench.serving import free_port, manage, serve, site_environment
 from tests.pages import form_fields
 
 CLIENTS = 4
@@ -42,6 +41,18 @@ MAX_REQUESTS_PER_PHASE = 400
 REQUEST_TIMEOUT = 10
 PAGES = ["/", "/clusters/", "/clusters/map/", "/api/clusters.geojson", "/healthz"]
 NAME_PREFIX = "Fault test cluster"
+
+
+# What this tool sets beyond bench.serving.site_environment.
+SITE_SETTINGS = {
+    # Each registration says it comes from its own visitor, as a proxy would, so the
+    # forms' rate limit (per address) lets them all through.
+    "CLIENT_IP_HEADER": "X-Real-IP",
+    "CACHE_URL": "",
+    # The confirmations the registrations send go nowhere.
+    "EMAIL_URL": "",
+    "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
+}
 
 
 def main():
@@ -58,7 +69,7 @@ def main():
         database = ThrowawayPostgres(options.port)
         with database.running():
             url = database.create("csei_fault")
-            environment = site_environment(url)
+            environment = site_environment(url, **SITE_SETTINGS)
             print(f"Preparing the site on a throwaway PostgreSQL at 127.0.0.1:{options.port}")
             manage(environment, "collectstatic", "--no-input", "--verbosity", "0")
             manage(environment, "migrate", "--no-input", "--verbosity", "0")
@@ -75,27 +86,6 @@ def main():
             stored = database.stored_names(url)
         failed = report(results, stored, log.read_text(), options)
     sys.exit(1 if failed else 0)
-
-
-def site_environment(database_url):
-    return {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "DEBUG": "false",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "false",
-        "CSRF_COOKIE_SECURE": "false",
-        "SESSION_COOKIE_SECURE": "false",
-        # Each registration says it comes from its own visitor, as a proxy would, so the
-        # forms' rate limit (per address) lets them all through.
-        "CLIENT_IP_HEADER": "X-Real-IP",
-        "CACHE_URL": "",
-        # The confirmations the registrations send go nowhere.
-        "EMAIL_URL": "",
-        "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
-        "LOG_LEVEL": "WARNING",
-    }
 
 
 class ThrowawayPostgres:

@@ -18,7 +18,6 @@ refused at once with its limit.
 import argparse
 import http.cookiejar
 import json
-import os
 import re
 import secrets
 import shutil
@@ -32,7 +31,14 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from bench.serving import free_port, manage, serve, throwaway_database, wrk_script
+from bench.serving import (
+    free_port,
+    manage,
+    serve,
+    site_environment,
+    throwaway_database,
+    wrk_script,
+)
 
 WORKERS = 3
 CLUSTER_PAGES = 8
@@ -75,17 +81,7 @@ def main():
         tempfile.TemporaryDirectory(prefix="csei-load-") as folder,
         throwaway_database(folder, "load") as url,
     ):
-        environment = {
-            **os.environ,
-            "DATABASE_URL": url,
-            "DEBUG": "false",
-            "SECRET_KEY": secrets.token_urlsafe(50),
-            "ALLOWED_HOSTS": "127.0.0.1",
-            "SECURE_SSL_REDIRECT": "false",
-            "SESSION_COOKIE_SECURE": "false",
-            "CSRF_COOKIE_SECURE": "false",
-            "LOG_LEVEL": "WARNING",
-        }
+        environment = site_environment(url)
         paths = prepare(environment, options.clusters)
         password = secrets.token_urlsafe(16)
         manage(

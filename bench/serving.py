@@ -4,6 +4,7 @@
 import http.client
 import json
 import os
+import secrets
 import socket
 import subprocess
 import sys
@@ -25,6 +26,24 @@ request = function()
   return wrk.format("GET", paths[next_path])
 end
 """
+
+
+def site_environment(database_url, **settings):
+    """The site's environment as production sets it, served over plain HTTP on the loopback
+    (no HTTPS redirect, cookies not marked secure), with a fresh secret key and `settings`
+    on top (strings, by name)."""
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DEBUG": "false",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "false",
+        "CSRF_COOKIE_SECURE": "false",
+        "SESSION_COOKIE_SECURE": "false",
+        "LOG_LEVEL": "WARNING",
+        **settings,
+    }
 
 
 def wrk_script(paths, rest):

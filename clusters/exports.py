@@ -268,7 +268,7 @@ def api_records(clusters, request):
     organisation_url = slug_address(request, "organisations:detail")
     for pk, record in found.items():
         record["members"] = [
-            member_record(membership, organisation_url) for membership in members.get(pk, [])
+            member_record(member, organisation_url) for member in members.get(pk, [])
         ]
     return found
 
@@ -285,17 +285,17 @@ def slug_address(request, url_name):
 SLUG_MARK = "slug-mark"
 
 
-def member_record(membership, organisation_url):
+def member_record(member, organisation_url):
     """A member of a cluster in the JSON API: the organisation, its page, and its role."""
-    organisation = membership.organisation
+    name, slug, kind, country, role, since = member
     return {
-        "name": organisation.name,
-        "slug": organisation.slug,
-        "url": organisation_url(organisation.slug),
-        "type": organisation.type,
-        "country": organisation.country.code,
-        "role": membership.role,
-        "since": membership.since,
+        "name": name,
+        "slug": slug,
+        "url": organisation_url(slug),
+        "type": kind,
+        "country": country,
+        "role": role,
+        "since": since,
     }
 
 

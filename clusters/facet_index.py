@@ -46,27 +46,35 @@ class FacetIndex:
         A facet counts under every filter but its own, so that its other choices show what
         choosing them would give.
         """
-        narrowing = {
-            name: self.chosen(name, value if isinstance(value, list) else [value])
-            for name, value in selected.items()
-        }
-
-        def within(leaving_out=None):
-            found = matched
-            for name, ids in narrowing.items():
-                if name != leaving_out:
-                    found = found & ids
-            return found
-
-        counts = {"total": len(within())}
+        narrowing = self.narrowing(selected)
+        counts = {"total": len(self.within(matched, narrowing))}
         for name, choices in self.choices.items():
-            base = within(leaving_out=name)
+            base = self.within(matched, narrowing, leaving_out=name)
             counts[name] = {
                 choice: count
                 for choice, ids in choices.items()
                 if (count := base.intersection_cardinality(ids))
             }
         return counts
+
+    def listed(self, matched, selected):
+        """The clusters `matched` that the filters `selected` let through: those listed."""
+        return self.within(matched, self.narrowing(selected))
+
+    def narrowing(self, selected):
+        """{facet: the clusters its choices give}, for the facets chosen."""
+        return {
+            name: self.chosen(name, value if isinstance(value, list) else [value])
+            for name, value in selected.items()
+        }
+
+    @staticmethod
+    def within(matched, narrowing, leaving_out=None):
+        found = matched
+        for name, ids in narrowing.items():
+            if name != leaving_out:
+                found = found & ids
+        return found
 
 
 def facet_index(filterset):

@@ -121,16 +121,29 @@ class ClusterListing(FilterChips):
         return self.filterset.ignored
 
     @cached_property
-    def counts(self):
-        index = facet_index(self.filterset)
-        matched = index.published
+    def index(self):
+        return facet_index(self.filterset)
+
+    @cached_property
+    def found(self):
+        """The ids of the published clusters that the search and the box let through."""
+        found = self.index.published
         if "search_rank" in self.matched.query.annotations:
             # The search runs in the database, on its indexes; the index counts what it found.
-            matched = matched & BitMap(self.matched.order_by().values_list("pk", flat=True))
+            found = found & BitMap(self.matched.order_by().values_list("pk", flat=True))
         if self.bbox:
             inside = within(Cluster.objects.published(), self.bbox)
-            matched = matched & BitMap(inside.values_list("pk", flat=True))
-        return index.counts(matched, self.selected)
+            found = found & BitMap(inside.values_list("pk", flat=True))
+        return found
+
+    @cached_property
+    def counts(self):
+        return self.index.counts(self.found, self.selected)
+
+    @cached_property
+    def ids(self):
+        """The ids of the listed clusters, read from the facet index, not the database."""
+        return self.index.listed(self.found, self.selected)
 
     @property
     def total(self):

@@ -21,6 +21,7 @@ from clusters.geocoding import country_names
 from clusters.listing import MAX_QUERY_LENGTH, Facet, FacetOption, FilterChips
 from clusters.models import Cluster, Membership, Organisation
 from clusters.search import MAX_QUERY_WORDS
+from core.per_version import per_version
 from core.text import fold, printable
 
 # How many clusters an organisation belongs to, in the ranges the list offers.
@@ -72,8 +73,9 @@ class OrganisationListing(FilterChips):
     """The public organisations that a query string asks for, with the facets' counts.
 
     Every count comes from one query that groups the matching organisations by type,
-    country and range of clusters: each facet adds up those cells under every filter but
-    its own, so its other values show what choosing them would give.
+    country and range of clusters (without a search, kept for the directory's version):
+    each facet adds up those cells under every filter but its own, so its other values show
+    what choosing them would give.
     """
 
     def __init__(self, query):
@@ -111,20 +113,11 @@ class OrganisationListing(FilterChips):
     @cached_property
     def cells(self):
         """The matching organisations counted by type, country and range of clusters."""
-        # Counted up to the lowest number of the last range, which the ranges then gather.
-        highest = max(low for low, _ in CLUSTER_RANGES.values())
-        rows = (
-            self.matched.order_by()
-            .annotate(clusters=Least("published_cluster_count", highest))
-            .values("type", "country", "clusters")
-            .annotate(count=Count("pk"))
-            .values_list("type", "country", "clusters", "count")
-        )
-        cells = {}
-        for kind, country, clusters, count in rows:
-            key = (kind, country, RANGE_OF[clusters])
-            cells[key] = cells.get(key, 0) + count
-        return [Cell(*key, count) for key, count in cells.items()]
+        if not self.q:
+            # Every public organisation: a count over the whole table, the same until the
+            # directory changes.
+            return per_version("organisation-cells", lambda: counted_cells(self.matched))
+        return counted_cells(self.matched)
 
     def counted(self, leaving_out=None):
         """The cells that every chosen filter but one facet's lets through."""
@@ -217,6 +210,24 @@ class OrganisationListing(FilterChips):
         ]
 
 
+def counted_cells(organisations):
+    """[Cell] of `organisations`: one query, grouping them by type, country and range."""
+    # Counted up to the lowest number of the last range, which the ranges then gather.
+    highest = max(low for low, _ in CLUSTER_RANGES.values())
+    rows = (
+        organisations.order_by()
+        .annotate(clusters=Least("published_cluster_count", highest))
+        .values("type", "country", "clusters")
+        .annotate(count=Count("pk"))
+        .values_list("type", "country", "clusters", "count")
+    )
+    cells = {}
+    for kind, country, clusters, count in rows:
+        key = (kind, country, RANGE_OF[clusters])
+        cells[key] = cells.get(key, 0) + count
+    return [Cell(*key, count) for key, count in cells.items()]
+
+
 def clusters_of(organisations):
     """{organisation id: [membership]} of these organisations in published clusters, each
     with its `cluster` (name and slug), by cluster name: one query."""
@@ -273,13 +284,17 @@ def sharing_members(cluster, at_most=SHARING_NAMED):
 
 
 def members_of(cluster_ids):
-    """{cluster id: [membership]} of these clusters, each with its organisation: one query."""
+    """{cluster id: [(name, slug, type, country, role, since)]} of these clusters' members,
+    read as values: one query, a page of a hundred clusters names some fifteen hundred."""
     found = {}
     memberships = (
         Membership.objects.filter(cluster__in=cluster_ids)
-        .select_related("organisation")
         .order_by("cluster_id", "organisation__name_key", "pk")
-    )
-    for membership in memberships:
-        found.setdefault(membership.cluster_id, []).append(membership)
+        .values_list(
+            "cluster_id", "organisation__name", "organisation__slug", "organisation__type",
+            "organisation__country", "role", "since",
+        )
+    )  # fmt: skip
+    for cluster_id, *member in memberships:
+        found.setdefault(cluster_id, []).append(member)
     return found

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import cached_property
 
+import numpy as np
 from django.contrib.humanize.templatetags.humanize import intcomma
-from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.db.models.functions import ExtractYear
 from django.urls import reverse
 from django.utils import timezone
@@ -22,6 +22,7 @@ from django.utils.translation import ngettext
 from clusters.geocoding import country_names
 from clusters.listing import ClusterListing
 from clusters.models import MEMBER_COUNT_FIELDS, Cluster, Organisation
+from core.per_version import per_version
 from network.charts import bar_chart, choropleth, stacked_chart
 
 # The member types, in the order the composition charts stack them, with the short names
@@ -40,6 +41,57 @@ CHARTS = [
     "countries", "models", "legal-structures", "fields", "members", "members-by-country",
     "members-by-model", "eccp", "currency", "timeline",
 ]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ClusterFigures:
+    """What the charts add up, for each published cluster, in arrays indexed by its id."""
+
+    # The country codes the clusters have, "" for not known.
+    countries: list
+    # For each cluster, its country's place in `countries` × the number of models + its
+    # model's place in Cluster.Model: the (country, model) pair the composition groups by.
+    group: np.ndarray
+    # Members listed, one row per type in MEMBER_TYPES' order.
+    members: np.ndarray
+    # When a person last confirmed the entry, in seconds since 1970; NaN: never.
+    verified: np.ndarray
+    seed: np.ndarray
+    has_field: np.ndarray
+    # The year it was published, in the site's time zone; 0: not known.
+    year: np.ndarray
+
+    @classmethod
+    def build(cls):
+        """Two queries: the published clusters' figures, and those with a field."""
+        published = Cluster.objects.published().order_by()
+        rows = list(
+            published.annotate(year_published=ExtractYear("published_at")).values_list(
+                "pk", "country", "model", "source", "last_verified_at", "year_published",
+                *MEMBER_COUNT_FIELDS,
+            )
+        )  # fmt: skip
+        size = max((row[0] for row in rows), default=0) + 1
+        countries = sorted({row[1] for row in rows})
+        country_at = {code: place for place, code in enumerate(countries)}
+        model_at = {model: place for place, model in enumerate(Cluster.Model.values)}
+        group = np.zeros(size, dtype=np.int32)
+        members = np.zeros((len(MEMBER_COUNT_FIELDS), size), dtype=np.int64)
+        verified = np.full(size, np.nan)
+        seed = np.zeros(size, dtype=bool)
+        year = np.zeros(size, dtype=np.int32)
+        for pk, country, model, source, last_verified_at, year_published, *counts in rows:
+            group[pk] = country_at[country] * len(model_at) + model_at[model]
+            members[:, pk] = counts
+            if last_verified_at is not None:
+                verified[pk] = last_verified_at.timestamp()
+            seed[pk] = source == Cluster.Source.SEED
+            year[pk] = year_published or 0
+        has_field = np.zeros(size, dtype=bool)
+        with_field = Cluster.fields_of_activity.through.objects.filter(cluster__in=published)
+        for pk in with_field.values_list("cluster_id", flat=True).distinct():
+            has_field[pk] = True
+        return cls(countries, group, members, verified, seed, has_field, year)
 
 
 @dataclass
@@ -62,6 +114,8 @@ class Chart:
     notes: list = field(default_factory=list)
     # The heading of the table's and the CSV's count column.
     counted: str = _("Clusters")
+    # The heading of the table's first column: what its rows are.
+    row_heading: str = ""
     kind: str = "bars"
     drawing: object = None
 
@@ -115,37 +169,53 @@ class Statistics:
         }
 
     @cached_property
+    def figures(self):
+        return per_version("cluster-figures", ClusterFigures.build)
+
+    @cached_property
+    def listed(self):
+        """The ids of the clusters listed, as an index into the figures' arrays."""
+        ids = np.array(self.listing.ids.to_array(), dtype=np.int64)
+        # Published since the figures were read, in a version that is already being replaced.
+        return ids[ids < len(self.figures.seed)]
+
+    @cached_property
     def counts(self):
-        """How current the entries are, and what some charts leave out: one query."""
-        seed = Q(source=Cluster.Source.SEED)
-        never = Q(last_verified_at__isnull=True)
-        year_ago = timezone.now() - timedelta(days=365)
-        fields = Cluster.fields_of_activity.through.objects.filter(cluster=OuterRef("pk"))
-        return self.listing.clusters.order_by().aggregate(
-            recent=Count("pk", filter=Q(last_verified_at__gte=year_ago)),
-            earlier=Count("pk", filter=Q(last_verified_at__lt=year_ago)),
-            mapping_only=Count("pk", filter=never & seed),
-            never=Count("pk", filter=never & ~seed),
-            seed=Count("pk", filter=seed),
-            no_field=Count("pk", filter=~Exists(fields)),
-        )
+        """How current the entries are, and what some charts leave out."""
+        figures, listed = self.figures, self.listed
+        verified, seed = figures.verified[listed], figures.seed[listed]
+        year_ago = (timezone.now() - timedelta(days=365)).timestamp()
+        never = np.isnan(verified)
+        return {
+            # NaN, never verified, is neither after nor before a date.
+            "recent": int(np.count_nonzero(verified >= year_ago)),
+            "earlier": int(np.count_nonzero(verified < year_ago)),
+            "mapping_only": int(np.count_nonzero(never & seed)),
+            "never": int(np.count_nonzero(never & ~seed)),
+            "seed": int(np.count_nonzero(seed)),
+            "no_field": int(np.count_nonzero(~figures.has_field[listed])),
+        }
 
     @cached_property
     def composition(self):
-        """[(country, model, clusters, {type: members})], one pass over the clusters."""
-        rows = (
-            self.listing.clusters.order_by()
-            .values("country", "model")
-            .annotate(clusters=Count("pk"), **{name: Sum(name) for name in MEMBER_COUNT_FIELDS})
-        )
+        """[(country, model, clusters, {type: members})] for each pair with clusters."""
+        figures, listed = self.figures, self.listed
+        models = Cluster.Model.values
+        groups = figures.group[listed]
+        size = len(figures.countries) * len(models)
+        clusters = np.bincount(groups, minlength=size)
+        members = [
+            np.bincount(groups, weights=figures.members[row][listed], minlength=size)
+            for row in range(len(MEMBER_TYPES))
+        ]
         return [
             (
-                row["country"],
-                row["model"],
-                row["clusters"],
-                {kind: row[name] or 0 for kind, name in MEMBER_TYPES},
+                figures.countries[group // len(models)],
+                models[group % len(models)],
+                int(clusters[group]),
+                {kind: int(members[row][group]) for row, (kind, _) in enumerate(MEMBER_TYPES)},
             )
-            for row in rows
+            for group in np.flatnonzero(clusters)
         ]
 
     @cached_property
@@ -210,6 +280,7 @@ class Statistics:
             notes,
             kind="map",
             drawing=drawing,
+            row_heading=_("Country"),
         )
 
     def by_choice(self, slug, parameter, title, choices):
@@ -226,7 +297,15 @@ class Statistics:
         notes = []
         if parameter == "model":
             notes.append(_("“Other” counts the clusters whose model is not known too."))
-        return Chart(slug, title, sentence, rows, notes, drawing=bar_chart(self.bars(rows)))
+        return Chart(
+            slug,
+            title,
+            sentence,
+            rows,
+            notes,
+            drawing=bar_chart(self.bars(rows)),
+            row_heading=self.listing.filterset.filters[parameter].label,
+        )
 
     def bars(self, rows):
         return [(row.label, row.count, row.link) for row in rows]
@@ -253,6 +332,7 @@ class Statistics:
             rows,
             notes,
             drawing=bar_chart(self.bars(rows)),
+            row_heading=_("Field of activity"),
         )
 
     def members(self):
@@ -355,23 +435,20 @@ class Statistics:
             ),
             rows,
             drawing=bar_chart(self.bars(rows)),
+            row_heading=_("Last verified"),
         )
 
     def timeline(self):
-        years = (
-            self.listing.clusters.order_by()
-            .exclude(source=Cluster.Source.SEED)
-            .values(year=ExtractYear("published_at"))
-            .annotate(count=Count("pk"))
-            .order_by("year")
-        )
+        years = self.figures.year[self.listed][~self.figures.seed[self.listed]]
+        found, counts = np.unique(years, return_counts=True)
+        # The clusters whose date is not known (year 0) after the years.
+        by_year = sorted(zip(found.tolist(), counts.tolist(), strict=True), key=lambda y: not y[0])
         rows = []
         if self.counts["seed"]:
             rows.append(Row("mapping", str(_("The 2021 mapping")), self.counts["seed"]))
-        for row in years:
-            year = row["year"]
+        for year, count in by_year:
             label = str(year) if year else str(_("Date not known"))
-            rows.append(Row(str(year or ""), label, row["count"]))
+            rows.append(Row(str(year or ""), label, count))
         return Chart(
             "timeline",
             _("Clusters added over time"),
@@ -381,4 +458,5 @@ class Statistics:
             ),
             rows,
             drawing=bar_chart(self.bars(rows)),
+            row_heading=_("When added"),
         )

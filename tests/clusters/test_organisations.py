@@ -240,6 +240,22 @@ def test_the_count_of_clusters_follows_every_change_of_membership(make_cluster):
     assert not Organisation.objects.public().filter(name__in=["Shared Workshop"]).exists()
 
 
+def test_without_a_search_the_counts_are_kept_until_the_directory_changes(
+    anonymous, make_cluster, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        set_members(make_cluster(name="First"), [member("Town Hall", kind="local_authority")])
+    assert facet_counts(get_page(anonymous, LIST), "type")["local_authority"] == 1
+
+    with CaptureQueriesContext(connection) as captured:
+        get_page(anonymous, LIST)
+    assert not [query for query in captured if "GROUP BY" in query["sql"]]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        set_members(make_cluster(name="Second"), [member("City Hall", kind="local_authority")])
+    assert facet_counts(get_page(anonymous, LIST), "type")["local_authority"] == 2
+
+
 def test_a_merged_organisation_address_answers_301_to_the_kept_one(anonymous, make_cluster):
     set_members(make_cluster(name="North"), [member("Caritas Polska")])
     set_members(make_cluster(name="South"), [member("Caritas PL")])

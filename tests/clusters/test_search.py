@@ -136,10 +136,18 @@ def test_it_tolerates_small_typos(client):
     assert search(client, "torino sociel") == ["Torino Social Impact"]
 
 
-@postgresql_only
-def test_it_ranks_a_name_match_above_a_description_match(client, make_cluster):
-    make_cluster(name="Zeta Partnership", description="Works with the Circularium in Brussels.")
-    assert search(client, "circularium") == ["Circularium", "Zeta Partnership"]
+def test_it_ranks_a_name_match_above_a_description_match_on_every_database(client, make_cluster):
+    make_cluster(name="Alpha Partnership", description="Works with the Circularium in Brussels.")
+    assert search(client, "circularium") == ["Circularium", "Alpha Partnership"]
+
+
+def test_the_best_match_puts_names_holding_every_word_first_then_sorts_by_name(
+    client, make_cluster
+):
+    make_cluster(name="Beta Food Hub", description="Local food.")
+    make_cluster(name="Alpha Hub", description="Local food for schools.")
+    make_cluster(name="Gamma Local Food", description="A food hub.")
+    assert search(client, "food hub") == ["Beta Food Hub", "Alpha Hub", "Gamma Local Food"]
 
 
 def test_it_finds_member_names_without_accents(client):
