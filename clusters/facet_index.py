@@ -10,6 +10,7 @@ read with the filter's own condition (ClusterFilter's facets, `option_ids`).
 
 from dataclasses import dataclass
 
+import numpy as np
 from pyroaring import BitMap
 
 from clusters.models import Cluster
@@ -21,18 +22,32 @@ class FacetIndex:
     published: BitMap
     # {facet: {choice: ids}}
     choices: dict
+    # Each published cluster's place in the order of names, by its id.
+    name_places: np.ndarray
 
     @classmethod
     def build(cls, filterset):
-        """One query for the published clusters and one for each facet."""
+        """One query for the published clusters, in the order of their names, and one for
+        each facet."""
         clusters = Cluster.objects.published().with_map_precision().order_by()
+        by_name = np.array(
+            clusters.order_by("sort_name", "pk").values_list("pk", flat=True), dtype=np.int64
+        )
+        name_places = np.zeros(by_name.max(initial=0) + 1, dtype=np.int64)
+        name_places[by_name] = np.arange(len(by_name))
         return cls(
-            published=BitMap(clusters.values_list("pk", flat=True)),
+            published=BitMap(by_name.tolist()),
             choices={
                 name: item.option_ids(clusters, filterset.terms)
                 for name, item in filterset.facets()
             },
+            name_places=name_places,
         )
+
+    def in_name_order(self, ids):
+        """These clusters' ids (a BitMap), in the order of their names."""
+        found = np.array(ids.to_array(), dtype=np.int64)
+        return found[np.argsort(self.name_places[found], kind="stable")].tolist()
 
     def chosen(self, name, values):
         """The clusters any of these choices of a facet gives."""
@@ -79,4 +94,6 @@ class FacetIndex:
 
 def facet_index(filterset):
     """The index of the directory's current version."""
-    return per_version("cluster-facet-index", lambda: FacetIndex.build(filterset))
+    # Numbered with the index's fields: a process of a new release must not read an index
+    # that one of the previous release kept in the shared cache for the same version.
+    return per_version("cluster-facet-index-2", lambda: FacetIndex.build(filterset))

@@ -5,6 +5,7 @@ from functools import cached_property
 
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.db import connection
 from django.http import QueryDict
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -13,7 +14,8 @@ from pyroaring import BitMap
 from clusters.facet_index import facet_index
 from clusters.filters import RELEVANCE, SORT_CHOICES, ClusterFilter, read_bbox, within
 from clusters.models import Cluster
-from clusters.search import search_clusters
+from clusters.search import name_holds, search_clusters, search_words
+from clusters.word_index import document_words, word_index
 from core.text import printable
 
 # Longer searches are cut here, and the visitor is told.
@@ -89,8 +91,9 @@ class FilterChips:
 class ClusterListing(FilterChips):
     """The published clusters that a query string asks for, with its facets and chips.
 
-    Built once per request from `request.GET`; the search runs in the query of the rows
-    and once more for the ids the facet index counts.
+    Built once per request from `request.GET`. The ids a search finds come from the index
+    of frequent words (clusters.word_index) or, for rarer words, from the database; the
+    facet index counts them, and the rows are read by key or in the order asked for.
     """
 
     def __init__(self, query):
@@ -98,7 +101,11 @@ class ClusterListing(FilterChips):
         self.q = " ".join(printable(query.get("q", "")).split())
         self.q_shortened = len(self.q) > MAX_QUERY_LENGTH
         self.q = self.q[:MAX_QUERY_LENGTH]
-        self.matched = search_clusters(Cluster.objects.published().with_map_precision(), self.q)
+        self.matched = search_clusters(
+            Cluster.objects.published().with_map_precision(),
+            self.q,
+            held=self.held_by_frequent_words is not None,
+        )
         self.filterset = ClusterFilter(
             query, queryset=self.matched, terms=ClusterFilter.linked_terms()
         )
@@ -125,12 +132,25 @@ class ClusterListing(FilterChips):
         return facet_index(self.filterset)
 
     @cached_property
+    def held_by_frequent_words(self):
+        """The clusters that hold every word of the search, when the word index keeps each
+        of them (on PostgreSQL); None otherwise, and when it finds none (the database then
+        looks for names close to the words)."""
+        words = search_words(self.q)
+        if not words or connection.vendor != "postgresql":
+            return None
+        return word_index().holding(document_words(words)) or None
+
+    @cached_property
     def found(self):
         """The ids of the published clusters that the search and the box let through."""
         found = self.index.published
         if "search_rank" in self.matched.query.annotations:
-            # The search runs in the database, on its indexes; the index counts what it found.
-            found = found & BitMap(self.matched.order_by().values_list("pk", flat=True))
+            searched = self.held_by_frequent_words
+            if searched is None:
+                # Rare words: the database reads their few clusters from its own index.
+                searched = BitMap(self.matched.order_by().values_list("pk", flat=True))
+            found = found & searched
         if self.bbox:
             inside = within(Cluster.objects.published(), self.bbox)
             found = found & BitMap(inside.values_list("pk", flat=True))
@@ -150,7 +170,10 @@ class ClusterListing(FilterChips):
         return self.counts["total"]
 
     def page(self, number):
-        paginator = Paginator(self.clusters.for_list(), settings.CLUSTER_LIST_PAGE_SIZE)
+        rows = self.clusters.for_list()
+        if self.held_by_frequent_words is not None and self.filterset.order == RELEVANCE:
+            rows = BestMatches(self)
+        paginator = Paginator(rows, settings.CLUSTER_LIST_PAGE_SIZE)
         # The facet query has counted them already.
         paginator.count = self.total
         return paginator.get_page(number)
@@ -224,6 +247,31 @@ class ClusterListing(FilterChips):
             for value, label in SORT_CHOICES
             if value != RELEVANCE or self.q
         ]
+
+
+class BestMatches:
+    """A listing's clusters in the best-match order of its search (clusters.search: the
+    names that hold every word first, then the others, by name within each), for a
+    Paginator. The order is worked out on the listed ids in memory and only a page's rows
+    are read: ordered in the database, every match of a frequent word was read to find the
+    first forty.
+    """
+
+    def __init__(self, listing):
+        self.listing = listing
+
+    def __len__(self):
+        return len(self.listing.ids)
+
+    def __getitem__(self, bounds):
+        listing = self.listing
+        named = Cluster.objects.published().filter(name_holds(search_words(listing.q)))
+        named = listing.ids & BitMap(named.values_list("pk", flat=True))
+        ordered = listing.index.in_name_order(named)
+        if bounds.stop > len(ordered):
+            ordered += listing.index.in_name_order(listing.ids - named)
+        # The page's rows in the same order, by the database's own sort of them.
+        return list(listing.clusters.for_list().filter(pk__in=ordered[bounds]))
 
 
 def describe(listing):

@@ -23,21 +23,33 @@ from core.text import fold
 MAX_QUERY_WORDS = 8
 
 
-def search_clusters(queryset, query):
+def search_words(query):
+    """The words of `query` that a search looks for, folded."""
+    return fold(query).split()[:MAX_QUERY_WORDS]
+
+
+def search_clusters(queryset, query, held=False):
     """The clusters that match `query`, annotated with `search_rank`: 1 where the name
-    holds every word, 0 for the others."""
-    words = fold(query).split()[:MAX_QUERY_WORDS]
+    holds every word, 0 for the others. `held`: some cluster is known to hold every word."""
+    words = search_words(query)
     if not words:
         return queryset
-    named = Q()
-    for word in words:
-        named &= Q(sort_name__contains=word)
-    return queryset.filter(matching(queryset, words)).annotate(
-        search_rank=Case(When(named, then=Value(1)), default=Value(0), output_field=IntegerField())
+    return queryset.filter(matching(queryset, words, held)).annotate(
+        search_rank=Case(
+            When(name_holds(words), then=Value(1)), default=Value(0), output_field=IntegerField()
+        )
     )
 
 
-def matching(queryset, words):
+def name_holds(words):
+    """The condition of the clusters whose name holds every one of `words`."""
+    condition = Q()
+    for word in words:
+        condition &= Q(sort_name__contains=word)
+    return condition
+
+
+def matching(queryset, words, held=False):
     """The condition of the clusters that hold every word, or on PostgreSQL, when there
     are none, of those whose name is close to the words."""
     if connection.vendor != "postgresql":
@@ -49,7 +61,7 @@ def matching(queryset, words):
     holding = Q(search_document=SearchQuery(folded_query, config="simple", search_type="plain"))
     # One condition or the other, never both: either is read from its index alone, while
     # `holding | close` made PostgreSQL read every matching cluster's whole document again.
-    if queryset.filter(holding).exists():
+    if held or queryset.filter(holding).exists():
         return holding
     # `sort_name %> query`: the query is close to a word sequence of the name (pg_trgm's
     # word similarity threshold, 0.6).

@@ -76,10 +76,10 @@ class ClusterFigures:
         country_at = {code: place for place, code in enumerate(countries)}
         model_at = {model: place for place, model in enumerate(Cluster.Model.values)}
         group = np.zeros(size, dtype=np.int32)
-        members = np.zeros((len(MEMBER_COUNT_FIELDS), size), dtype=np.int64)
+        members = np.zeros((len(MEMBER_COUNT_FIELDS), size), dtype=np.int32)
         verified = np.full(size, np.nan)
         seed = np.zeros(size, dtype=bool)
-        year = np.zeros(size, dtype=np.int32)
+        year = np.zeros(size, dtype=np.int16)
         for pk, country, model, source, last_verified_at, year_published, *counts in rows:
             group[pk] = country_at[country] * len(model_at) + model_at[model]
             members[:, pk] = counts

@@ -6,6 +6,7 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
 from clusters.models import Cluster, Membership, Organisation
 from clusters.services import self_service
@@ -185,9 +186,12 @@ def test_the_statistics_run_the_same_queries_for_any_filters(
 ):
     # 1. the fields of activity and 2. the public thematic areas, which the filters offer;
     # 3. the directory's version, under which the facet index is kept, and 4. again for
-    # the figures of each cluster (the first request built both); 5. the ids a search
-    # finds. Every chart adds up those figures: no query counts anything.
-    get_page(anonymous, STATISTICS)
-    for query, search in (("", 0), ("?country=FR&field=ecology&q=green", 1)):
+    # the figures of each cluster; 5. the ids a search finds, and on PostgreSQL 6. the
+    # version for the index of frequent words and 7. whether a cluster holds every word
+    # (these are rare). The first request of each built what is kept. Every chart adds up
+    # those figures: no query counts anything.
+    searching = 3 if connection.vendor == "postgresql" else 1
+    for query, search in (("", 0), ("?country=FR&field=ecology&q=green", searching)):
+        get_page(anonymous, STATISTICS + query)
         with django_assert_num_queries(4 + search):
             get_page(anonymous, STATISTICS + query)
