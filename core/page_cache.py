@@ -166,7 +166,10 @@ def page_key(request, parameters):
     # sitemaps) must not serve one language's text to another's visitors.
     language = translation.get_language()
     address = f"{language}:{request.get_host()}{request.path}?{urlencode(query, doseq=True)}"
-    return "page:" + hashlib.md5(address.encode(), usedforsecurity=False).hexdigest()
+    # And the secret key: pages carry addresses signed with it (the JSON API's page keys),
+    # which a new key would refuse; with a new key the cache starts afresh.
+    keyed = f"{settings.SECRET_KEY}\n{address}"
+    return "page:" + hashlib.md5(keyed.encode(), usedforsecurity=False).hexdigest()
 
 
 def storable(response):

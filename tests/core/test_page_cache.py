@@ -227,6 +227,17 @@ def test_parameters_that_change_nothing_find_the_same_page(
         anonymous.get(LIST + "?model=ptce&utm_source=newsletter&country=FR")
 
 
+def test_with_a_new_secret_key_a_kept_page_of_the_api_is_not_served(
+    anonymous, seed, page_cache, settings
+):
+    anonymous.get(JSON + "?page_size=5")  # kept, its `next` signed with the key of then
+
+    settings.SECRET_KEY = "a-new-secret-key-" + "x" * 40
+    following = anonymous.get(JSON + "?page_size=5").json()["next"]
+
+    assert anonymous.get(following).status_code == 200
+
+
 def test_a_page_with_a_form_is_built_for_each_visitor(anonymous, seed, page_cache):
     address = "/themes/skills/"
 
