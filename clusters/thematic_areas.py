@@ -2,14 +2,16 @@
 requests to join: they live with the clusters, above the themes app, which knows nothing of
 clusters."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
-from django.db.models import Count, Q
+from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 
 from clusters.forms import JoinRequestForm
-from clusters.models import Cluster
+from clusters.listing import ClusterListing
 from clusters.services import join_requests
 from core.forms import error_summary, receive
 from core.page_cache import cached_page
@@ -22,12 +24,12 @@ CLUSTERS_SHOWN = 12
 
 @cached_page()
 def theme_list(request):
-    thematic_areas = alphabetical(
-        ThematicArea.objects.public().annotate(
-            cluster_count=Count("clusters", filter=Q(clusters__status=Cluster.Status.PUBLISHED))
-        ),
-        "name",
-    )
+    # Counted by the facet index, as the list's filter of thematic areas counts them: a
+    # count through the links read every published cluster's on each uncached page.
+    counts = ClusterListing(QueryDict()).counts["theme"]
+    thematic_areas = alphabetical(ThematicArea.objects.public(), "name")
+    for thematic_area in thematic_areas:
+        thematic_area.cluster_count = counts.get(thematic_area.slug, 0)
     return render(
         request,
         "themes/theme_list.html",
@@ -37,21 +39,19 @@ def theme_list(request):
 
 def theme_detail(request, slug):
     thematic_area = get_object_or_404(ThematicArea.objects.public(), slug=slug)
-    clusters = thematic_area.clusters.published()
-    by_country = dict(
-        clusters.order_by()
-        .values("country")
-        .annotate(count=Count("pk"))
-        .values_list("country", "count")
-    )
+    # The list of the area's clusters, whose facet index counts them by country.
+    listing = ClusterListing(QueryDict(urlencode({"theme": slug})))
+    by_country = listing.counts_within("country")
     return render(
         request,
         "themes/theme_detail.html",
         {
             "thematic_area": thematic_area,
             # The first of them: the list, the map and the statistics show them all.
-            "clusters": clusters.order_by("sort_name").for_list()[:CLUSTERS_SHOWN],
-            "cluster_total": sum(by_country.values()),
+            "clusters": thematic_area.clusters.published()
+            .order_by("sort_name")
+            .for_list()[:CLUSTERS_SHOWN],
+            "cluster_total": listing.total,
             "by_country": {code: count for code, count in by_country.items() if code},
             "case_studies": thematic_area.case_studies.published(),
             "form": JoinRequestForm(thematic_area=thematic_area),
