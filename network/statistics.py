@@ -57,13 +57,12 @@ class ClusterFigures:
     # When a person last confirmed the entry, in seconds since 1970; NaN: never.
     verified: np.ndarray
     seed: np.ndarray
-    has_field: np.ndarray
     # The year it was published, in the site's time zone; 0: not known.
     year: np.ndarray
 
     @classmethod
     def build(cls):
-        """Two queries: the published clusters' figures, and those with a field."""
+        """One query: the published clusters' figures."""
         published = Cluster.objects.published().order_by()
         rows = list(
             published.annotate(year_published=ExtractYear("published_at")).values_list(
@@ -87,11 +86,7 @@ class ClusterFigures:
                 verified[pk] = last_verified_at.timestamp()
             seed[pk] = source == Cluster.Source.SEED
             year[pk] = year_published or 0
-        has_field = np.zeros(size, dtype=bool)
-        with_field = Cluster.fields_of_activity.through.objects.filter(cluster__in=published)
-        for pk in with_field.values_list("cluster_id", flat=True).distinct():
-            has_field[pk] = True
-        return cls(countries, group, members, verified, seed, has_field, year)
+        return cls(countries, group, members, verified, seed, year)
 
 
 @dataclass
@@ -170,7 +165,7 @@ class Statistics:
 
     @cached_property
     def figures(self):
-        return per_version("cluster-figures", ClusterFigures.build)
+        return per_version("cluster-figures-2", ClusterFigures.build)
 
     @cached_property
     def listed(self):
@@ -182,7 +177,7 @@ class Statistics:
     @cached_property
     def counts(self):
         """How current the entries are, and what some charts leave out."""
-        figures, listed = self.figures, self.listed
+        figures, listed, index = self.figures, self.listed, self.listing.index
         verified, seed = figures.verified[listed], figures.seed[listed]
         year_ago = (timezone.now() - timedelta(days=365)).timestamp()
         never = np.isnan(verified)
@@ -193,7 +188,8 @@ class Statistics:
             "mapping_only": int(np.count_nonzero(never & seed)),
             "never": int(np.count_nonzero(never & ~seed)),
             "seed": int(np.count_nonzero(seed)),
-            "no_field": int(np.count_nonzero(~figures.has_field[listed])),
+            # The facet index holds the clusters of each field of activity.
+            "no_field": len(self.listing.ids - index.chosen("field", index.choices["field"])),
         }
 
     @cached_property
