@@ -37,8 +37,8 @@ class WordIndex:
 
     @classmethod
     def build(cls):
-        """One query: the frequent words of the published clusters' documents, each with
-        their ids as four-byte integers end to end."""
+        """Two queries: how many clusters are published, then the words of their documents
+        that enough of them hold, each with their ids as four-byte integers end to end."""
         published = Cluster.objects.published().order_by()
         frequent = max(FREQUENT_AT_LEAST, math.ceil(FREQUENT_SHARE * published.count()))
         documents, parameters = published.values("id", "search_document").query.sql_with_params()
