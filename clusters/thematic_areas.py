@@ -39,7 +39,7 @@ def theme_list(request):
 
 def theme_detail(request, slug):
     thematic_area = get_object_or_404(ThematicArea.objects.public(), slug=slug)
-    # The list of the area's clusters, whose facet index counts them by country.
+    # The list of the area's clusters: the first of them, and their count by country.
     listing = ClusterListing(QueryDict(urlencode({"theme": slug})))
     by_country = listing.counts_within("country")
     return render(
@@ -48,9 +48,7 @@ def theme_detail(request, slug):
         {
             "thematic_area": thematic_area,
             # The first of them: the list, the map and the statistics show them all.
-            "clusters": thematic_area.clusters.published()
-            .order_by("sort_name")
-            .for_list()[:CLUSTERS_SHOWN],
+            "clusters": listing.clusters.for_list()[:CLUSTERS_SHOWN],
             "cluster_total": listing.total,
             "by_country": {code: count for code, count in by_country.items() if code},
             "case_studies": thematic_area.case_studies.published(),
