@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 from pyroaring import BitMap
 
+from clusters.map_points import POINT_FIELDS, MapPoints
 from clusters.models import Cluster
 from core.per_version import per_version
 
@@ -24,15 +25,16 @@ class FacetIndex:
     choices: dict
     # Each published cluster's place in the order of names, by its id.
     name_places: np.ndarray
+    # Where the map shows each one: for a box, and for the map's grid.
+    points: MapPoints
 
     @classmethod
     def build(cls, filterset):
         """One query for the published clusters, in the order of their names, and one for
         each facet."""
         clusters = Cluster.objects.published().with_map_precision().order_by()
-        by_name = np.array(
-            clusters.order_by("sort_name", "pk").values_list("pk", flat=True), dtype=np.int64
-        )
+        rows = list(clusters.order_by("sort_name", "pk").values_list(*POINT_FIELDS))
+        by_name = np.array([row[0] for row in rows], dtype=np.int64)
         name_places = np.zeros(by_name.max(initial=0) + 1, dtype=np.int64)
         name_places[by_name] = np.arange(len(by_name))
         return cls(
@@ -42,6 +44,7 @@ class FacetIndex:
                 for name, item in filterset.facets()
             },
             name_places=name_places,
+            points=MapPoints.build(rows),
         )
 
     def in_name_order(self, ids):
@@ -96,4 +99,4 @@ def facet_index(filterset):
     """The index of the directory's current version."""
     # Numbered with the index's fields: a process of a new release must not read an index
     # that one of the previous release kept in the shared cache for the same version.
-    return per_version("cluster-facet-index-2", lambda: FacetIndex.build(filterset))
+    return per_version("cluster-facet-index-3", lambda: FacetIndex.build(filterset))

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from pyroaring import BitMap
 
 from clusters.facet_index import facet_index
-from clusters.filters import RELEVANCE, SORT_CHOICES, ClusterFilter, read_bbox, within
+from clusters.filters import RELEVANCE, SORT_CHOICES, ClusterFilter, read_bbox
 from clusters.models import Cluster
 from clusters.search import name_holds, search_clusters, search_words
 from clusters.word_index import document_words, word_index
@@ -152,8 +152,7 @@ class ClusterListing(FilterChips):
                 searched = BitMap(self.matched.order_by().values_list("pk", flat=True))
             found = found & searched
         if self.bbox:
-            inside = within(Cluster.objects.published(), self.bbox)
-            found = found & BitMap(inside.values_list("pk", flat=True))
+            found = self.index.points.inside(found, self.bbox)
         return found
 
     @cached_property
@@ -169,11 +168,11 @@ class ClusterListing(FilterChips):
     def total(self):
         return self.counts["total"]
 
-    def page(self, number):
+    def page(self, number, size=None):
         rows = self.clusters.for_list()
         if self.held_by_frequent_words is not None and self.filterset.order == RELEVANCE:
             rows = BestMatches(self)
-        paginator = Paginator(rows, settings.CLUSTER_LIST_PAGE_SIZE)
+        paginator = Paginator(rows, size or settings.CLUSTER_LIST_PAGE_SIZE)
         # The facet query has counted them already.
         paginator.count = self.total
         return paginator.get_page(number)

@@ -8,12 +8,8 @@ import functools
 import itertools
 import json
 import math
-from collections import defaultdict
-from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Avg, Count, FloatField, Max, Min, Q
-from django.db.models.functions import Cast, Floor
 from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import translation
@@ -24,7 +20,7 @@ from clusters.geocoding import country_names
 from clusters.listing import PARAMETERS, ClusterListing
 from clusters.models import Cluster
 from core.page_cache import cached_page
-from core.places import country_point, map_point
+from core.places import map_point
 
 # Above this many clusters on the map, the map page asks for the grid, not every point.
 GRID_ABOVE = 3000
@@ -225,128 +221,31 @@ def cell_size(zoom, bbox):
     return latitude * widen, longitude * widen
 
 
-# The extent of nothing: any extent joined to it is that extent.
-NOWHERE = (180.0, 90.0, -180.0, -90.0)
-
-
-def joined(extent, other):
-    """The extent (west, south, east, north) that holds both."""
-    return (
-        min(extent[0], other[0]),
-        min(extent[1], other[1]),
-        max(extent[2], other[2]),
-        max(extent[3], other[3]),
-    )
-
-
-@dataclass
-class Cell:
-    """The clusters of one grid cell, gathered: how many, where on average, how many of
-    them are placed approximately, and the extent they cover."""
-
-    count: int = 0
-    latitude: float = 0.0
-    longitude: float = 0.0
-    approximate: int = 0
-    countries: set = field(default_factory=set)
-    # A cluster in the cell: the cell's only one, when count is 1.
-    first: int = 0
-    extent: tuple = NOWHERE
-
-    def add(self, count, latitude, longitude, *, approximate, countries, first, extent):
-        total = self.count + count
-        self.latitude = (self.latitude * self.count + latitude * count) / total
-        self.longitude = (self.longitude * self.count + longitude * count) / total
-        self.count = total
-        self.approximate += approximate
-        self.countries |= countries
-        self.first = self.first or first
-        self.extent = joined(self.extent, extent)
-
-    def feature(self):
-        properties = {"count": self.count, "approximate": self.approximate}
-        if len(self.countries) == 1 and "" not in self.countries:
-            properties["country"] = next(iter(self.countries))
-        return point(self.latitude, self.longitude, properties, 3)
-
-
 def grid(request, zoom, bbox):
-    """The features of `clusters_grid`, in three queries whatever the number of clusters,
-    and as the collection's `bbox` the extent of the clusters they stand for: a map can
-    frame them from a coarse grid."""
-    west, south, east, north = bbox
-    height, width = cell_size(zoom, bbox)
+    """The features of `clusters_grid`, and as the collection's `bbox` the extent of the
+    clusters they stand for: a map can frame them from a coarse grid. The cells are
+    gathered in memory (clusters.map_points); only the clusters alone in their cell are read
+    from the database, for their features."""
     # The grid keeps to its box, the map's view, itself: as the filters' bbox it would only
-    # say the same again, in a query that finds it harder.
+    # say the same again.
     filters = request.GET.copy()
     filters.pop("bbox", None)
-    clusters = ClusterListing(filters).clusters.order_by()
-    cells = defaultdict(Cell)
-
-    latitude, longitude = Cast("latitude", FloatField()), Cast("longitude", FloatField())
-    approximate = Q(
-        location_precision__in=[Cluster.MapPrecision.REGION, Cluster.MapPrecision.COUNTRY]
-    )
-    placed = (
-        clusters.filter(latitude__range=(south, north), longitude__range=(west, east))
-        .annotate(row=Floor(latitude / height), column=Floor(longitude / width))
-        .values("row", "column")
-        .annotate(
-            count=Count("pk"),
-            mean_latitude=Avg(latitude),
-            mean_longitude=Avg(longitude),
-            approximate=Count("pk", filter=approximate),
-            # Equal when the cell's clusters are all in one country.
-            first_country=Min("country"),
-            last_country=Max("country"),
-            first=Min("pk"),
-            west=Min(longitude),
-            south=Min(latitude),
-            east=Max(longitude),
-            north=Max(latitude),
-        )
-    )
-    for row in placed:
-        cells[row["row"], row["column"]].add(
-            row["count"],
-            row["mean_latitude"],
-            row["mean_longitude"],
-            approximate=row["approximate"],
-            countries={row["first_country"], row["last_country"]},
-            first=row["first"],
-            extent=(row["west"], row["south"], row["east"], row["north"]),
-        )
-
-    # Clusters without coordinates are at their country's point: counted by country, then
-    # added to the cell that point falls in.
-    known_to_country = (
-        clusters.filter(latitude__isnull=True)
-        .exclude(country="")
-        .values("country")
-        .annotate(count=Count("pk"), first=Min("pk"))
-    )
-    for group in known_to_country:
-        country_latitude, country_longitude = country_point(group["country"])
-        if south <= country_latitude <= north and west <= country_longitude <= east:
-            key = math.floor(country_latitude / height), math.floor(country_longitude / width)
-            cells[key].add(
-                group["count"],
-                country_latitude,
-                country_longitude,
-                approximate=group["count"],
-                countries={group["country"]},
-                first=group["first"],
-                extent=(country_longitude, country_latitude) * 2,
-            )
-
-    alone = [cell.first for cell in cells.values() if cell.count == 1]
+    listing = ClusterListing(filters)
+    cells, extent = listing.index.points.grid(listing.ids, bbox, *cell_size(zoom, bbox))
+    alone = [cell.first for cell in cells if cell.count == 1]
     feature = feature_maker(request)
     singles = Cluster.objects.filter(pk__in=alone).with_map_precision().with_staleness()
     collection = feature_collection(
         [feature(row) for row in singles.values_list(*FEATURE_FIELDS)]
-        + [cell.feature() for cell in cells.values() if cell.count > 1]
+        + [cell_feature(cell) for cell in cells if cell.count > 1]
     )
-    if cells:
-        extent = functools.reduce(joined, (cell.extent for cell in cells.values()))
+    if extent:
         collection["bbox"] = [round(degrees, 3) for degrees in extent]
     return collection
+
+
+def cell_feature(cell):
+    properties = {"count": cell.count, "approximate": cell.approximate}
+    if cell.country:
+        properties["country"] = cell.country
+    return point(cell.latitude, cell.longitude, properties, 3)
