@@ -6,7 +6,6 @@ on the directory in a new browsing context, not inside the frame.
 """
 
 from csp.decorators import csp_replace
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
@@ -39,7 +38,7 @@ def embed_list(request):
     """The list's filters, `bbox` among them: the list holds only the clusters the map
     places inside the box."""
     listing = ClusterListing(request.GET)
-    page = Paginator(listing.clusters.for_list(), EMBED_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = listing.page(request.GET.get("page"), size=EMBED_PAGE_SIZE)
     return render(
         request,
         "embeds/list.html",
@@ -57,13 +56,14 @@ def embed_map(request):
     """The list's filters, `bbox` among them: the map frames the box and holds only the
     clusters inside it (the map's script keeps what it asks for inside the box)."""
     listing = ClusterListing(request.GET)
-    placed = listing.clusters.exclude(map_precision=Cluster.MapPrecision.NONE)
+    # Counted by the facet index with the rest: the clusters that are not on the map.
+    unplaced = listing.counts_within("precision").get(Cluster.MapPrecision.NONE, 0)
     return render(
         request,
         "embeds/map.html",
         {
             "listing": listing,
-            "placed": placed.count(),
+            "placed": listing.total - unplaced,
             "grid_above": GRID_ABOVE,
             "site_address": site_address("clusters:map", listing),
         },
