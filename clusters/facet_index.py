@@ -57,27 +57,15 @@ class FacetIndex:
         found = self.choices[name]
         return BitMap.union(BitMap(), *(found[value] for value in values if value in found))
 
-    def counts(self, matched, selected):
-        """{"total": n, facet: {choice: n}} within the clusters `matched`, under the
-        filters `selected` ({facet: a choice, or a list of choices}).
-
-        A facet counts under every filter but its own, so that its other choices show what
-        choosing them would give.
-        """
-        narrowing = self.narrowing(selected)
-        counts = {"total": len(self.within(matched, narrowing))}
-        for name, choices in self.choices.items():
-            base = self.within(matched, narrowing, leaving_out=name)
-            counts[name] = {
-                choice: count
-                for choice, ids in choices.items()
-                if (count := base.intersection_cardinality(ids))
-            }
-        return counts
-
-    def listed(self, matched, selected):
-        """The clusters `matched` that the filters `selected` let through: those listed."""
-        return self.within(matched, self.narrowing(selected))
+    def counts(self, name, matched, narrowing):
+        """{choice: n} of one facet within the clusters `matched`, under the filters'
+        `narrowing` (see below) but its own: what choosing each of its choices would give."""
+        base = self.within(matched, narrowing, leaving_out=name)
+        return {
+            choice: count
+            for choice, ids in self.choices[name].items()
+            if (count := base.intersection_cardinality(ids))
+        }
 
     def narrowing(self, selected):
         """{facet: the clusters its choices give}, for the facets chosen."""

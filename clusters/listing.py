@@ -117,6 +117,7 @@ class ClusterListing(FilterChips):
             if value and name not in ("sort", "bbox")
         }
         self.bbox = read_bbox(self.filterset.form.cleaned_data.get("bbox") or "")
+        self._facet_counts = {}
 
     @cached_property
     def clusters(self):
@@ -156,17 +157,25 @@ class ClusterListing(FilterChips):
         return found
 
     @cached_property
-    def counts(self):
-        return self.index.counts(self.found, self.selected)
+    def narrowing(self):
+        return self.index.narrowing(self.selected)
 
     @cached_property
     def ids(self):
         """The ids of the listed clusters, read from the facet index, not the database."""
-        return self.index.listed(self.found, self.selected)
+        return self.index.within(self.found, self.narrowing)
 
     @property
     def total(self):
-        return self.counts["total"]
+        return len(self.ids)
+
+    def facet_counts(self, name):
+        """{choice: n} of one facet: a facet counts under every filter but its own, so that
+        its other choices show what choosing them would give. Counted when asked for: a
+        page that shows one facet's counts does not pay for the others'."""
+        if name not in self._facet_counts:
+            self._facet_counts[name] = self.index.counts(name, self.found, self.narrowing)
+        return self._facet_counts[name]
 
     def page(self, number, size=None):
         rows = self.clusters.for_list()
@@ -184,7 +193,7 @@ class ClusterListing(FilterChips):
         for name, item in self.filterset.facets():
             value = self.selected.get(name)
             chosen = set(value if item.multiple else [value]) if value else set()
-            counts = self.counts[name]
+            counts = self.facet_counts(name)
             # Only the options that would give clusters, or are chosen; their labels
             # translated once here, not each time the template shows them.
             options = []
@@ -228,7 +237,7 @@ class ClusterListing(FilterChips):
         A facet counts under every filter but its own; within the listed clusters that is
         its count for each value chosen, or for every value when none is.
         """
-        counts = self.counts[parameter]
+        counts = self.facet_counts(parameter)
         chosen = self.selected.get(parameter)
         if not chosen:
             return counts

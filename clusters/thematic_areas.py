@@ -26,7 +26,7 @@ CLUSTERS_SHOWN = 12
 def theme_list(request):
     # Counted by the facet index, as the list's filter of thematic areas counts them: a
     # count through the links read every published cluster's on each uncached page.
-    counts = ClusterListing(QueryDict()).counts["theme"]
+    counts = ClusterListing(QueryDict()).facet_counts("theme")
     thematic_areas = alphabetical(ThematicArea.objects.public(), "name")
     for thematic_area in thematic_areas:
         thematic_area.cluster_count = counts.get(thematic_area.slug, 0)

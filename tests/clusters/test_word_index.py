@@ -44,7 +44,7 @@ def listed(client, query):
     return {
         "names": [cluster.name for cluster in response.context["page"].object_list],
         "total": listing.total,
-        "counts": listing.counts,
+        "counts": {name: listing.facet_counts(name) for name in listing.index.choices},
         "from the index": listing.held_by_frequent_words is not None,
     }
 

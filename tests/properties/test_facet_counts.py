@@ -35,6 +35,6 @@ def test_every_count_is_what_choosing_it_gives():
         for name, values in offered.items():
             for choice in values:
                 expected = count_when_chosen(listing, terms, name, choice)
-                assert listing.counts[name].get(choice, 0) == expected, (name, choice)
+                assert listing.facet_counts(name).get(choice, 0) == expected, (name, choice)
 
     check()
