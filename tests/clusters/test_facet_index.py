@@ -12,7 +12,7 @@ pytestmark = pytest.mark.usefixtures("seed")
 
 
 def french_count(client):
-    return client.get("/clusters/").context["listing"].counts["country"]["FR"]
+    return client.get("/clusters/").context["listing"].facet_counts("country")["FR"]
 
 
 def test_a_cluster_published_is_counted_on_the_next_request(
