@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from functools import cached_property
 
+import numpy as np
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import connection
@@ -181,6 +182,8 @@ class ClusterListing(FilterChips):
         rows = self.clusters.for_list()
         if self.held_by_frequent_words is not None and self.filterset.order == RELEVANCE:
             rows = BestMatches(self)
+        elif self.filterset.order == "name":
+            rows = InNameOrder(self)
         paginator = Paginator(rows, size or settings.CLUSTER_LIST_PAGE_SIZE)
         # The facet query has counted them already.
         paginator.count = self.total
@@ -277,9 +280,24 @@ class BestMatches:
         named = listing.ids & BitMap(named.values_list("pk", flat=True))
         ordered = listing.index.in_name_order(named)
         if bounds.stop > len(ordered):
-            ordered += listing.index.in_name_order(listing.ids - named)
-        # The page's rows in the same order, by the database's own sort of them.
-        return list(listing.clusters.for_list().filter(pk__in=ordered[bounds]))
+            ordered = np.concatenate([ordered, listing.index.in_name_order(listing.ids - named)])
+        return rows_of(listing, ordered[bounds])
+
+
+class InNameOrder(BestMatches):
+    """A listing's clusters in the order of their names, for a Paginator: the page's ids
+    read from the facet index, its rows by key. In the database, a page of filters that
+    few clusters meet read the index of names until it had found forty (a tenth of a second
+    at 100,000 clusters for some)."""
+
+    def __getitem__(self, bounds):
+        return rows_of(self.listing, self.listing.index.in_name_order(self.listing.ids)[bounds])
+
+
+def rows_of(listing, ids):
+    """The rows of these clusters (ids in the listing's order), in the same order: the
+    database sorts the page by the same keys."""
+    return list(listing.clusters.for_list().filter(pk__in=ids.tolist()))
 
 
 def describe(listing):
