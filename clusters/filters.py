@@ -208,7 +208,7 @@ class ClusterFilter(django_filters.FilterSet):
                 kept = [value for value in values if value in choices]
             else:
                 kept = [value for value in values if read_bbox(value)]
-            self.ignored += [(item.label, value) for value in values if value not in choices]
+            self.ignored += [(item.label, value) for value in values if value not in kept]
             # One value for a filter that takes one: the last, as QueryDict.get() reads it.
             known.setlist(name, kept if getattr(item, "multiple", False) else kept[-1:])
         return known

@@ -232,6 +232,20 @@ def test_an_unknown_value_among_known_ones_is_ignored_and_the_known_ones_apply(
     assert page.context["listing"].total == len(names(client, expected)) < 62
 
 
+@pytest.mark.parametrize("path", ["/clusters/", "/embed/list/", "/embed/map/"])
+def test_a_box_is_applied_and_not_said_to_be_left_out_and_a_malformed_one_is(client, path):
+    finland = get_page(client, f"{path}?bbox=19,59,32,71")
+    assert finland.context["listing"].ignored == []
+    assert finland.soup.find(class_="notice") is None
+    assert finland.context["listing"].total == 3
+
+    malformed = get_page(client, f"{path}?bbox=19,59,north")
+    label = "Inside the box west,south,east,north, in degrees"
+    assert malformed.context["listing"].ignored == [(label, "19,59,north")]
+    assert "19,59,north" in malformed.soup.find(class_="notice").get_text()
+    assert malformed.context["listing"].total == 62
+
+
 def facets_of(client, url):
     return {facet.parameter: facet for facet in client.get(url).context["listing"].facets}
 
