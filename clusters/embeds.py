@@ -56,14 +56,12 @@ def embed_map(request):
     """The list's filters, `bbox` among them: the map frames the box and holds only the
     clusters inside it (the map's script keeps what it asks for inside the box)."""
     listing = ClusterListing(request.GET)
-    # Counted by the facet index with the rest: the clusters that are not on the map.
-    unplaced = listing.counts_within("precision").get(Cluster.MapPrecision.NONE, 0)
     return render(
         request,
         "embeds/map.html",
         {
             "listing": listing,
-            "placed": listing.total - unplaced,
+            "placed": listing.placed,
             "grid_above": GRID_ABOVE,
             "site_address": site_address("clusters:map", listing),
         },

@@ -170,6 +170,12 @@ class ClusterListing(FilterChips):
     def total(self):
         return len(self.ids)
 
+    @property
+    def placed(self):
+        """How many of the listed clusters the map places: all but those whose country is
+        not known either."""
+        return self.total - self.counts_within("precision").get(Cluster.MapPrecision.NONE, 0)
+
     def facet_counts(self, name):
         """{choice: n} of one facet: a facet counts under every filter but its own, so that
         its other choices show what choosing them would give. Counted when asked for: a
@@ -260,19 +266,28 @@ class ClusterListing(FilterChips):
         ]
 
 
-class BestMatches:
-    """A listing's clusters in the best-match order of its search (clusters.search: the
-    names that hold every word first, then the others, by name within each), for a
-    Paginator. The order is worked out on the listed ids in memory and only a page's rows
-    are read: ordered in the database, every match of a frequent word was read to find the
-    first forty.
-    """
+class InNameOrder:
+    """A listing's clusters in the order of their names, for a Paginator: the page's ids
+    read from the facet index, its rows by key. In the database, a page of filters that
+    few clusters meet read the index of names until it had found forty (a tenth of a second
+    at 100,000 clusters for some)."""
 
     def __init__(self, listing):
         self.listing = listing
 
     def __len__(self):
         return len(self.listing.ids)
+
+    def __getitem__(self, bounds):
+        return rows_of(self.listing, self.listing.index.in_name_order(self.listing.ids)[bounds])
+
+
+class BestMatches(InNameOrder):
+    """A listing's clusters in the best-match order of its search (clusters.search: the
+    names that hold every word first, then the others, by name within each). The order is
+    worked out on the listed ids in memory and only a page's rows are read: ordered in the
+    database, every match of a frequent word was read to find the first forty.
+    """
 
     def __getitem__(self, bounds):
         listing = self.listing
@@ -282,16 +297,6 @@ class BestMatches:
         if bounds.stop > len(ordered):
             ordered = np.concatenate([ordered, listing.index.in_name_order(listing.ids - named)])
         return rows_of(listing, ordered[bounds])
-
-
-class InNameOrder(BestMatches):
-    """A listing's clusters in the order of their names, for a Paginator: the page's ids
-    read from the facet index, its rows by key. In the database, a page of filters that
-    few clusters meet read the index of names until it had found forty (a tenth of a second
-    at 100,000 clusters for some)."""
-
-    def __getitem__(self, bounds):
-        return rows_of(self.listing, self.listing.index.in_name_order(self.listing.ids)[bounds])
 
 
 def rows_of(listing, ids):

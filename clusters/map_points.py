@@ -14,17 +14,17 @@ from django.db.models.functions import Cast
 from pyroaring import BitMap
 
 from clusters.models import Cluster
-from core.places import country_points
+from core.places import map_point
 
-# What the map needs of each cluster, as MapPoints.build reads it.
+# What the map needs of each cluster, as MapPoints.build reads it: the rows must be
+# annotated with_map_precision().
 POINT_FIELDS = (
     "pk",
     Cast("latitude", FloatField()),
     Cast("longitude", FloatField()),
     "country",
-    "location_precision",
+    "map_precision",
 )
-APPROXIMATE = {Cluster.MapPrecision.REGION, Cluster.MapPrecision.COUNTRY}
 
 
 @dataclass(frozen=True)
@@ -60,22 +60,18 @@ class MapPoints:
     @classmethod
     def build(cls, rows):
         """From rows of POINT_FIELDS."""
-        rows = list(rows)
         size = max((row[0] for row in rows), default=0) + 1
         countries = sorted({row[3] for row in rows} | {""})
         country_at = {code: place for place, code in enumerate(countries)}
-        points = country_points()
         latitude, longitude = np.full(size, np.nan), np.full(size, np.nan)
         approximate = np.zeros(size, dtype=bool)
         country = np.zeros(size, dtype=np.int32)
         for pk, own_latitude, own_longitude, code, precision in rows:
             country[pk] = country_at[code]
-            if own_latitude is not None:
-                latitude[pk], longitude[pk] = own_latitude, own_longitude
-                approximate[pk] = precision in APPROXIMATE
-            elif code in points:
-                latitude[pk], longitude[pk] = points[code]
-                approximate[pk] = True
+            point = map_point(own_latitude, own_longitude, code)
+            if point is not None:
+                latitude[pk], longitude[pk] = point
+                approximate[pk] = precision != Cluster.MapPrecision.CITY
         return cls(latitude, longitude, approximate, country, countries)
 
     def inside(self, ids, bbox):

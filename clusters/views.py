@@ -124,7 +124,7 @@ def cluster_map(request):
             "country_unknown": listing.total - sum(by_country.values()),
             "country_unknown_clusters": names.get("", []),
             "names_shown": names_shown,
-            "placed": listing.total - unplaced,
+            "placed": listing.placed,
             "approximate": sum(
                 precision.get(value, 0)
                 for value in (Cluster.MapPrecision.REGION, Cluster.MapPrecision.COUNTRY)
